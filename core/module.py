@@ -1,0 +1,130 @@
+"""Base class of every layer, and the Sequential container."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import torch
+
+Pair = tuple[torch.Tensor, torch.Tensor]
+
+
+class Module:
+    """A layer that computes its own forward and backward pass.
+
+    Subclasses implement ``forward`` and ``backward`` and, when they have
+    parameters, ``param``. ``backward`` returns the gradient with respect to the
+    input of the last ``forward`` call and adds the parameter gradients to the
+    gradient tensors that ``param`` returns, so two backward calls accumulate.
+
+    A module starts in training mode. ``train()`` and ``eval()`` switch the
+    mode for layers whose forward pass depends on it, such as dropout.
+    """
+
+    training: bool = True
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        """Compute the output and cache what ``backward`` needs."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement forward(*inputs)"
+        )
+
+    def backward(self, *grad_outputs: torch.Tensor) -> torch.Tensor:
+        """Return the gradient with respect to the input of the last forward.
+
+        Parameter gradients are added to the tensors returned by ``param()``.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement backward(*grad_outputs)"
+        )
+
+    def param(self) -> list[Pair]:
+        """Return the ``(parameter, gradient)`` pairs, empty when there are none.
+
+        The tensors are the live ones: ``zero_grad()`` and optimizer steps
+        change them in place, so a list taken once stays valid.
+        """
+        return []
+
+    def zero_grad(self) -> None:
+        """Set every parameter gradient to zero in place."""
+        for _, grad in self.param():
+            grad.zero_()
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode; return self."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode; return self."""
+        return self.train(False)
+
+    def __call__(self, *inputs: torch.Tensor) -> torch.Tensor:
+        return self.forward(*inputs)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.extra_repr()})"
+
+    def extra_repr(self) -> str:
+        """Return the constructor arguments shown by ``repr``."""
+        return ""
+
+
+class Sequential(Module):
+    """Chain modules: ``forward`` runs them in order, ``backward`` in reverse.
+
+    Args:
+        *modules: the layers, each a ``Module``.
+
+    Example:
+        >>> net = Sequential(core.layers.Linear(2, 25), core.layers.Tanh())
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(
+                    f"Sequential argument {index} is {module!r} of type "
+                    f"{type(module).__name__}; expected a core.Module instance "
+                    "(did you pass a class instead of an instance?)"
+                )
+        self.modules = list(modules)
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        if not self.modules:
+            return inputs[0]
+        output = self.modules[0](*inputs)
+        for module in self.modules[1:]:
+            output = module(output)
+        return output
+
+    def backward(self, *grad_outputs: torch.Tensor) -> torch.Tensor:
+        if not self.modules:
+            return grad_outputs[0]
+        grad = self.modules[-1].backward(*grad_outputs)
+        for module in reversed(self.modules[:-1]):
+            grad = module.backward(grad)
+        return grad
+
+    def param(self) -> list[Pair]:
+        return [pair for module in self.modules for pair in module.param()]
+
+    def train(self, mode: bool = True) -> Sequential:
+        super().train(mode)
+        for module in self.modules:
+            module.train(mode)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+    def __getitem__(self, index: int) -> Module:
+        return self.modules[index]
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.modules)
+
+    def __repr__(self) -> str:
+        lines = [f"  ({index}): {module!r}" for index, module in enumerate(self)]
+        return "Sequential(\n" + "\n".join(lines) + "\n)"

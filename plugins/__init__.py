@@ -1,0 +1,1 @@
+"""First-party plugins, registered through the ``core.plugins`` entry points."""

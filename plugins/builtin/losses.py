@@ -1,0 +1,69 @@
+"""Regression losses, each the mean over all elements."""
+
+from __future__ import annotations
+
+import torch
+
+from core import Loss
+from core.loss import check_same_shape
+
+
+class _MeanLoss(Loss):
+    """Shared checks and the cached difference ``prediction − target``."""
+
+    _diff: torch.Tensor | None = None
+
+    def _difference(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        check_same_shape(self, prediction, target)
+        if prediction.dtype != target.dtype:
+            raise TypeError(
+                f"{type(self).__name__}: prediction dtype {prediction.dtype} does not "
+                f"match target dtype {target.dtype}; convert the target with "
+                f"target.to({prediction.dtype})"
+            )
+        if prediction.numel() == 0:
+            raise ValueError(
+                f"{type(self).__name__}: prediction of shape "
+                f"{tuple(prediction.shape)} is empty; the mean needs one element"
+            )
+        diff = prediction - target
+        self._diff = diff
+        return diff
+
+    def _cached(self) -> torch.Tensor:
+        if self._diff is None:
+            raise RuntimeError(f"{type(self).__name__}: backward called before forward")
+        return self._diff
+
+
+class MSE(_MeanLoss):
+    """Mean squared error: ``L = Σ (ŷ − y)² / N``, N the number of elements.
+
+    Gradient: ``2 (ŷ − y) / N``. Prediction and target must have the same shape
+    and dtype; they are never broadcast. Same value as torch.nn.MSELoss().
+    """
+
+    def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        diff = self._difference(prediction, target)
+        return torch.mean(diff * diff)
+
+    def backward(self) -> torch.Tensor:
+        diff = self._cached()
+        return diff * (2.0 / diff.numel())
+
+
+class MAE(_MeanLoss):
+    """Mean absolute error: ``L = Σ |ŷ − y| / N``, N the number of elements.
+
+    Gradient: ``sign(ŷ − y) / N``, 0 where ŷ = y, as in torch. Prediction and
+    target must have the same shape and dtype; they are never broadcast. Same
+    value as torch.nn.L1Loss().
+    """
+
+    def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        diff = self._difference(prediction, target)
+        return torch.mean(diff.abs())
+
+    def backward(self) -> torch.Tensor:
+        diff = self._cached()
+        return torch.sign(diff).mul_(1.0 / diff.numel())
