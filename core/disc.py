@@ -27,13 +27,6 @@ def generate_disc_set(
     return points, labels
 
 
-def signed_one_hot(labels: torch.Tensor, classes: int = 2) -> torch.Tensor:
-    """Targets of +1 for the true class and −1 for the others, float32."""
-    targets = torch.full((labels.numel(), classes), -1.0)
-    targets[torch.arange(labels.numel()), labels] = 1.0
-    return targets
-
-
 @dataclass
 class DiscData:
     """Normalised splits of the disc task."""

@@ -14,11 +14,35 @@ class Loss:
     runs ``forward``.
     """
 
+    # How the contract suite (core.testing) builds an example: the constructor
+    # arguments and the shape of the predictions it feeds.
+    example_args: tuple = ()
+    example_kwargs: dict = {}
+    example_prediction_shape: tuple[int, ...] = (4, 3)
+
+    def example_target(self, prediction: torch.Tensor) -> torch.Tensor:
+        """Return a valid random target for ``prediction``, for the contract suite.
+
+        The default draws from a standard normal distribution with the
+        prediction's shape and dtype. Losses that expect class indices or
+        probabilities override it.
+        """
+        return torch.randn_like(prediction)
+
     def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Return the loss as a 0-dim tensor and cache what ``backward`` needs."""
         raise NotImplementedError(
             f"{type(self).__name__} must implement forward(prediction, target)"
         )
+
+    def classification_target(self, labels: torch.Tensor, classes: int) -> torch.Tensor:
+        """Encode int64 class labels as targets of this loss.
+
+        Classification jobs such as ``python -m core train`` call it. The
+        default returns ±1 one-hot float32 targets of shape (N, classes). A
+        loss on logits that takes class indices returns ``labels`` instead.
+        """
+        return signed_one_hot(labels, classes)
 
     def backward(self) -> torch.Tensor:
         """Return the gradient with respect to the last prediction."""
@@ -29,6 +53,13 @@ class Loss:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def signed_one_hot(labels: torch.Tensor, classes: int) -> torch.Tensor:
+    """Return float32 targets of +1 for each label's class and −1 for the others."""
+    targets = torch.full((labels.numel(), classes), -1.0)
+    targets[torch.arange(labels.numel()), labels] = 1.0
+    return targets
 
 
 def check_same_shape(loss: Loss, prediction: torch.Tensor, target: torch.Tensor) -> None:

@@ -23,6 +23,14 @@ class Module:
 
     training: bool = True
 
+    # How the contract suite (core.testing) builds and feeds an example: the
+    # constructor arguments, the input shape with the batch first, and whether
+    # each output row depends only on the same input row.
+    example_args: tuple = ()
+    example_kwargs: dict = {}
+    example_input_shape: tuple[int, ...] = (4, 3)
+    batch_independent: bool = True
+
     def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
         """Compute the output and cache what ``backward`` needs."""
         raise NotImplementedError(
@@ -94,9 +102,9 @@ class Sequential(Module):
     def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
         if not self.modules:
             return inputs[0]
-        output = self.modules[0](*inputs)
+        output = self.modules[0].forward(*inputs)
         for module in self.modules[1:]:
-            output = module(output)
+            output = module.forward(output)
         return output
 
     def backward(self, *grad_outputs: torch.Tensor) -> torch.Tensor:

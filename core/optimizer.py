@@ -17,8 +17,14 @@ class Optimizer:
             ``model.param()``. Both tensors of a pair have the same shape and
             are changed in place.
 
-    Subclasses implement ``step()``.
+    Subclasses implement ``step()``. An optimizer with a learning rate stores
+    it as ``self.lr`` and reads it at every step, so that schedules can change
+    it between steps.
     """
+
+    # Keyword arguments, besides the parameters, with which the contract suite
+    # (core.testing) builds an example, such as {"lr": 0.1}.
+    example_kwargs: dict = {}
 
     def __init__(self, params: Iterable[Pair]) -> None:
         if isinstance(params, Module):

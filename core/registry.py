@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import importlib.metadata
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -180,6 +181,28 @@ class Registry:
             raise AmbiguousComponentError(_ambiguous_message(kind, bare, matches))
         return matches[0]
 
+    def find(self, name: str) -> list[Component]:
+        """Return every component of any kind that a name refers to.
+
+        Unlike ``get`` it returns all providers of a clashing name. A name
+        that matches nothing raises ``ComponentNotFoundError``.
+        """
+        plugin, _, bare = name.rpartition(":")
+        found = [
+            component
+            for component in self.components()
+            if component.name == bare and (not plugin or component.plugin == plugin)
+        ]
+        if not found:
+            known = sorted({c.name for c in self.components()}, key=str.lower)
+            close = difflib.get_close_matches(bare, known, n=1, cutoff=0.5)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ComponentNotFoundError(
+                f"no registered component is named '{name}'.{hint} Run "
+                "'python -m core list' to see every component"
+            )
+        return found
+
     def resolve(self, kind: str, name: str) -> type:
         """Return the class registered for a kind under a name."""
         return self.get(kind, name).obj
@@ -250,13 +273,7 @@ class Registry:
             f"{type(error).__name__}: {error}",
         )
         self._failed.append(failed)
-        message = _failure_message(failed)
-        if _strict():
-            raise PluginError(message) from error
-        warnings.warn_explicit(
-            message, PluginWarning, filename=f"<plugin {record.name}>", lineno=0,
-            module=record.name,
-        )
+        _report(_failure_message(failed), error, plugin=record.name)
 
 
 def _make_register(
@@ -296,6 +313,7 @@ def _selected_entry_points(
     others.
     """
     allowed = _allowed_plugins()
+    unmatched = dict(allowed or {})
     found: list[tuple[importlib.metadata.EntryPoint, str, str]] = []
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = entry_point.dist
@@ -303,42 +321,52 @@ def _selected_entry_points(
         version = dist.version if dist is not None else "unknown"
         builtin = dist_name == DISTRIBUTION
         if allowed is not None and not builtin:
-            if not ({entry_point.name, _normalize(dist_name)} & allowed):
+            names = {_normalize(entry_point.name), _normalize(dist_name)}
+            if not names & allowed.keys():
                 continue
-            allowed.discard(entry_point.name)
-            allowed.discard(_normalize(dist_name))
+            for name in names:
+                unmatched.pop(name, None)
         found.append((entry_point, dist_name, version))
     found.sort(key=lambda item: item[1] != DISTRIBUTION)
+
     if not any(dist_name == DISTRIBUTION for _, dist_name, _ in found):
-        registry._fail(
-            PluginRecord("builtin", DISTRIBUTION, None),
-            LookupError(
-                f"the {DISTRIBUTION} distribution is not installed, so no built-in "
-                "component is registered; run 'pip install -e .' in the project "
-                "folder"
-            ),
+        _report(
+            f"the {DISTRIBUTION} distribution is not installed, so no built-in "
+            "component is registered; run 'pip install -e .' in the project folder"
         )
-    for name in sorted(allowed or ()):
-        registry._fail(
-            PluginRecord(name, None, None),
-            LookupError(
-                f"{LOAD_PLUGINS_ENV} names '{name}', but no installed plugin or "
-                "distribution has that name"
-            ),
+    for name in unmatched.values():
+        _report(
+            f"{LOAD_PLUGINS_ENV} names '{name}', but no installed plugin or "
+            "distribution has that name"
         )
     yield from found
 
 
-def _allowed_plugins() -> set[str] | None:
+def _allowed_plugins() -> dict[str, str] | None:
+    """Map the normalized names in CORE_LOAD_PLUGINS to the names as written."""
     value = os.environ.get(LOAD_PLUGINS_ENV)
     if value is None:
         return None
-    return {_normalize(name) for name in value.split(",") if name.strip()}
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    return {_normalize(name): name for name in names}
 
 
 def _normalize(name: str) -> str:
-    """Normalize a distribution name as packaging does (PEP 503)."""
-    return "-".join(name.strip().lower().replace("_", "-").replace(".", "-").split("-"))
+    """Normalize a plugin or distribution name as packaging does (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _report(message: str, error: Exception | None = None, plugin: str = "core") -> None:
+    """Warn with a PluginWarning, or raise PluginError in strict mode.
+
+    The warning's module is the plugin's name, so that
+    ``-W "ignore::core.PluginWarning:NAME"`` silences one plugin.
+    """
+    if _strict():
+        raise PluginError(message) from error
+    warnings.warn_explicit(
+        message, PluginWarning, filename=f"<plugin {plugin}>", lineno=0, module=plugin
+    )
 
 
 def _strict() -> bool:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import torch
 
 from core import registry
-from core.disc import load_disc_data, signed_one_hot
+from core.disc import load_disc_data
+from core.loss import Loss
 from core.module import Module, Sequential
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def train_disc(config: TrainConfig) -> TrainResult:
     network = build_network(config.hidden, activation)
     optimizer = _build_optimizer(optimizer_class, network, config)
     data = load_disc_data(config.seed, validation_fraction=config.validation_fraction)
-    targets = signed_one_hot(data.train_labels)
+    targets = loss.classification_target(data.train_labels, 2)
     shuffler = torch.Generator().manual_seed(config.seed)
 
     count = len(data.train_labels)
@@ -176,7 +177,7 @@ def _build_activation(activation: type[Module]) -> Module:
         ) from None
 
 
-def _build_loss(loss_class: type) -> object:
+def _build_loss(loss_class: type) -> Loss:
     try:
         return loss_class()
     except TypeError as error:

@@ -12,3 +12,4 @@ def autograd_off():
     torch.set_grad_enabled(False)
     yield
     torch.set_grad_enabled(previous)
+

@@ -7,7 +7,8 @@ import math
 import pytest
 import torch
 
-from core.disc import RADIUS, generate_disc_set, load_disc_data, signed_one_hot
+from core.disc import RADIUS, generate_disc_set, load_disc_data
+from core.loss import signed_one_hot
 from core.train import TrainConfig, build_network, cosine_learning_rate, train_disc
 
 import core
@@ -51,7 +52,7 @@ def test_disc_data_depends_on_seed():
 
 
 def test_signed_one_hot():
-    targets = signed_one_hot(torch.tensor([0, 1, 1]))
+    targets = signed_one_hot(torch.tensor([0, 1, 1]), 2)
 
     assert targets.tolist() == [[1.0, -1.0], [-1.0, 1.0], [-1.0, 1.0]]
 

@@ -57,45 +57,61 @@ class Linear(Module):
         if bias:
             self.bias = torch.empty(out_features, **options).uniform_(-bound, bound)
             self.bias_grad = torch.zeros_like(self.bias)
-        self._input: torch.Tensor | None = None
+        self._rows: torch.Tensor | None = None
+        self._ones_cache: torch.Tensor | None = None
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        if input.dim() == 0 or input.shape[-1] != self.in_features:
-            raise ValueError(
-                f"Linear: input shape {tuple(input.shape)} does not end in "
-                f"in_features={self.in_features}; expected (*, {self.in_features})"
-            )
-        self._input = input
+        shape = input.shape
+        if len(shape) == 2 and shape[1] == self.in_features:
+            rows = input
+        else:
+            if not shape or shape[-1] != self.in_features:
+                raise ValueError(
+                    f"Linear: input shape {tuple(shape)} does not end in "
+                    f"in_features={self.in_features}; expected (*, {self.in_features})"
+                )
+            rows = input.reshape(-1, self.in_features)
 
-        rows = input if input.dim() == 2 else input.reshape(-1, self.in_features)
         if self.bias is None:
             output = rows.mm(self.weight.t())
         else:
             output = torch.addmm(self.bias, rows, self.weight.t())
-        if input.dim() == 2:
-            return output
-        return output.reshape(*input.shape[:-1], self.out_features)
+        if rows is not input:
+            output = output.reshape(*shape[:-1], self.out_features)
+        self._rows, self._input_shape, self._output_shape = rows, shape, output.shape
+
+        return output
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        input = self._input
-        if input is None:
+        rows = self._rows
+        if rows is None:
             raise RuntimeError("Linear: backward called before forward")
-        if grad_output.shape[:-1] != input.shape[:-1] or (
-            grad_output.shape[-1:] != (self.out_features,)
-        ):
+        if grad_output.shape != self._output_shape:
             raise ValueError(
                 f"Linear: grad_output shape {tuple(grad_output.shape)} does not "
-                f"match the output shape {(*input.shape[:-1], self.out_features)}"
+                f"match the output shape {tuple(self._output_shape)}"
             )
 
-        grad_rows = grad_output.reshape(-1, self.out_features)
-        input_rows = input.reshape(-1, self.in_features)
-        self.weight_grad.addmm_(grad_rows.t(), input_rows)
+        grad_rows = grad_output
+        if len(self._input_shape) != 2:
+            grad_rows = grad_output.reshape(rows.shape[0], self.out_features)
+        self.weight_grad.addmm_(grad_rows.t(), rows)
         if self.bias_grad is not None:
-            self.bias_grad.add_(grad_rows.sum(0))
+            # Sums the rows of grad_rows into bias_grad in one operation.
+            self.bias_grad.addmv_(grad_rows.t(), self._ones(rows))
         grad_input = grad_rows.mm(self.weight)
 
-        return grad_input.reshape(input.shape)
+        if len(self._input_shape) == 2:
+            return grad_input
+        return grad_input.reshape(self._input_shape)
+
+    def _ones(self, rows: torch.Tensor) -> torch.Tensor:
+        """A vector of ones, one per row, kept between calls of the same batch size."""
+        ones = self._ones_cache
+        if ones is None or ones.shape[0] != rows.shape[0]:
+            ones = torch.ones(rows.shape[0], dtype=rows.dtype, device=rows.device)
+            self._ones_cache = ones
+        return ones
 
     def param(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
         if self.bias is None:

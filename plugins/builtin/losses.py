@@ -14,21 +14,30 @@ class _MeanLoss(Loss):
     _diff: torch.Tensor | None = None
 
     def _difference(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        check_same_shape(self, prediction, target)
-        if prediction.dtype != target.dtype:
-            raise TypeError(
-                f"{type(self).__name__}: prediction dtype {prediction.dtype} does not "
-                f"match target dtype {target.dtype}; convert the target with "
-                f"target.to({prediction.dtype})"
-            )
-        if prediction.numel() == 0:
-            raise ValueError(
-                f"{type(self).__name__}: prediction of shape "
-                f"{tuple(prediction.shape)} is empty; the mean needs one element"
-            )
+        if (
+            prediction.shape != target.shape
+            or prediction.dtype != target.dtype
+            or prediction.numel() == 0
+        ):
+            self._reject(prediction, target)
         diff = prediction - target
         self._diff = diff
         return diff
+
+    def _reject(self, prediction: torch.Tensor, target: torch.Tensor) -> None:
+        """Raise the error that explains why the inputs are invalid."""
+        check_same_shape(self, prediction, target)
+        name = type(self).__name__
+        if prediction.dtype != target.dtype:
+            raise TypeError(
+                f"{name}: prediction dtype {prediction.dtype} does not match target "
+                f"dtype {target.dtype}; convert the target with "
+                f"target.to({prediction.dtype})"
+            )
+        raise ValueError(
+            f"{name}: prediction of shape {tuple(prediction.shape)} is empty; the "
+            "mean needs at least one element"
+        )
 
     def _cached(self) -> torch.Tensor:
         if self._diff is None:
