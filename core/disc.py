@@ -40,7 +40,10 @@ class DiscData:
 
 
 def load_disc_data(
-    seed: int, train_count: int = 1000, test_count: int = 1000, validation_fraction: float = 0.1
+    seed: int,
+    train_count: int = 1000,
+    test_count: int = 1000,
+    validation_fraction: float = 0.1,
 ) -> DiscData:
     """Generate the training and test sets and hold out a validation split.
 

@@ -62,7 +62,9 @@ def signed_one_hot(labels: torch.Tensor, classes: int) -> torch.Tensor:
     return targets
 
 
-def check_same_shape(loss: Loss, prediction: torch.Tensor, target: torch.Tensor) -> None:
+def check_same_shape(
+    loss: Loss, prediction: torch.Tensor, target: torch.Tensor
+) -> None:
     """Raise ValueError unless prediction and target have the same shape.
 
     Losses call this instead of broadcasting, because a broadcast target, such

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import torch
 
@@ -67,7 +67,7 @@ def _check_pair(optimizer: Optimizer, index: int, pair: object) -> None:
     parameter, grad = pair
     if not (isinstance(parameter, torch.Tensor) and isinstance(grad, torch.Tensor)):
         raise TypeError(
-            f"{name}: parameter entry {index} holds {type(parameter).__name__} and "
+            f"{name}: parameter entry {index} contains {type(parameter).__name__} and "
             f"{type(grad).__name__}; expected two tensors"
         )
     if parameter.shape != grad.shape:

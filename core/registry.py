@@ -21,8 +21,9 @@ import importlib.metadata
 import os
 import re
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pluggy
 
@@ -251,7 +252,9 @@ class Registry:
                     self._fail(self._records.pop(name), error)
                     continue
                 for component in found:
-                    table[component.kind].setdefault(component.name, []).append(component)
+                    table[component.kind].setdefault(component.name, []).append(
+                        component
+                    )
             self._components = table
         return self._components
 
@@ -297,7 +300,9 @@ def _make_register(
         if any(each.kind == kind and each.name == name for each in found):
             raise ValueError(f"{kind} '{name}' is registered twice by this plugin")
         found.append(
-            Component(kind, name, component, record.name, record.distribution, record.version)
+            Component(
+                kind, name, component, record.name, record.distribution, record.version
+            )
         )
         return component
 
@@ -375,9 +380,7 @@ def _strict() -> bool:
         return False
     if value in ("1", "true", "yes", "on"):
         return True
-    raise PluginError(
-        f"{STRICT_PLUGINS_ENV}={value!r} is not valid; set it to 1 or 0"
-    )
+    raise PluginError(f"{STRICT_PLUGINS_ENV}={value!r} is not valid; set it to 1 or 0")
 
 
 def _check_kind(kind: str) -> str:
@@ -443,7 +446,9 @@ def namespace(kind: str) -> tuple[Callable[[str], type], Callable[[], list[str]]
 
     def __getattr__(name: str) -> type:
         if name.startswith("_"):
-            raise AttributeError(f"module 'core.{PLURALS[kind]}' has no attribute {name!r}")
+            raise AttributeError(
+                f"module 'core.{PLURALS[kind]}' has no attribute {name!r}"
+            )
         return default_registry().resolve(kind, name)
 
     def __dir__() -> list[str]:

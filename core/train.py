@@ -117,16 +117,23 @@ def train_disc(config: TrainConfig) -> TrainResult:
                 "lower the learning rate"
             )
         network.eval()
-        validation_error = error_rate(network, data.validation_points, data.validation_labels)
+        validation_error = error_rate(
+            network, data.validation_points, data.validation_labels
+        )
         logger.info(
             "epoch %d/%d  loss %.4f  validation error %.2f%%",
-            epoch + 1, config.epochs, mean_loss, 100 * validation_error,
+            epoch + 1,
+            config.epochs,
+            mean_loss,
+            100 * validation_error,
         )
 
     network.eval()
     return TrainResult(
         train_error=error_rate(network, data.train_points, data.train_labels),
-        validation_error=error_rate(network, data.validation_points, data.validation_labels),
+        validation_error=error_rate(
+            network, data.validation_points, data.validation_labels
+        ),
         test_error=error_rate(network, data.test_points, data.test_labels),
     )
 
@@ -141,7 +148,9 @@ def _check_config(config: TrainConfig) -> None:
     if not _is_positive_int(config.epochs):
         problems.append(f"epochs {config.epochs!r}: expected a positive integer")
     if not _is_positive_int(config.batch_size):
-        problems.append(f"batch_size {config.batch_size!r}: expected a positive integer")
+        problems.append(
+            f"batch_size {config.batch_size!r}: expected a positive integer"
+        )
     if not (math.isfinite(config.lr) and config.lr > 0):
         problems.append(f"lr {config.lr!r}: expected a finite number > 0")
     if not all(_is_positive_int(width) for width in config.hidden):

@@ -12,4 +12,3 @@ def autograd_off():
     torch.set_grad_enabled(False)
     yield
     torch.set_grad_enabled(previous)
-

@@ -24,9 +24,14 @@ def test_list_table_shows_every_builtin(capsys):
     assert lines[0].split() == ["KIND", "NAME", "PLUGIN", "VERSION", "SUMMARY"]
     rows = {tuple(line.split()[:3]) for line in lines[1:]}
     for kind, name in [
-        ("layer", "Linear"), ("layer", "Tanh"), ("layer", "ReLU"),
-        ("layer", "LeakyReLU"), ("layer", "Sigmoid"), ("loss", "MSE"),
-        ("loss", "MAE"), ("optimizer", "SGD"),
+        ("layer", "Linear"),
+        ("layer", "Tanh"),
+        ("layer", "ReLU"),
+        ("layer", "LeakyReLU"),
+        ("layer", "Sigmoid"),
+        ("loss", "MSE"),
+        ("loss", "MAE"),
+        ("optimizer", "SGD"),
     ]:
         assert (kind, name, "builtin") in rows
 
@@ -74,9 +79,15 @@ def test_train_logs_each_epoch(capsys):
     [
         (["--lr", "-0.1"], "argument --lr: expected a number > 0, got '-0.1'"),
         (["--lr", "nan"], "argument --lr: expected a finite number, got 'nan'"),
-        (["--hidden", "25", "0"], "argument --hidden: expected a positive integer, got '0'"),
+        (
+            ["--hidden", "25", "0"],
+            "argument --hidden: expected a positive integer, got '0'",
+        ),
         (["--epochs", "0"], "argument --epochs: expected a positive integer, got '0'"),
-        (["--batch-size", "x"], "argument --batch-size: expected a positive integer, got 'x'"),
+        (
+            ["--batch-size", "x"],
+            "argument --batch-size: expected a positive integer, got 'x'",
+        ),
         (["--activation", "Tahn"], "unknown layer 'Tahn'. Did you mean 'Tanh'?"),
         (["--loss", "MSELoss"], "unknown loss 'MSELoss'"),
         (["--optimizer", "Adamm"], "unknown optimizer 'Adamm'"),

@@ -22,7 +22,11 @@ def results_of(kind: str, component: type) -> dict[str, tuple[str, str]]:
 
 
 def failed_checks(kind: str, component: type) -> set[str]:
-    return {name for name, (status, _) in results_of(kind, component).items() if status == "fail"}
+    return {
+        name
+        for name, (status, _) in results_of(kind, component).items()
+        if status == "fail"
+    }
 
 
 # Broken layers, each with one defect.
@@ -176,7 +180,9 @@ class OutOfPlace(SGD):
         self.params = [p - self.lr * g for p, g in zip(self.params, self.grads)]
 
 
-@pytest.mark.parametrize("component", registry.components(), ids=lambda c: c.qualified_name)
+@pytest.mark.parametrize(
+    "component", registry.components(), ids=lambda c: c.qualified_name
+)
 def test_builtin_passes_every_check(component):
     for result in check_component(component):
         assert result.status != "fail", f"{result.check}: {result.message}"
@@ -233,7 +239,9 @@ def test_missing_factor_names_the_gradient_error():
 
 
 def test_declared_batch_dependence_skips_independence_check():
-    status, message = results_of("layer", DeclaredBatchMixing)["rows of a batch are independent"]
+    status, message = results_of("layer", DeclaredBatchMixing)[
+        "rows of a batch are independent"
+    ]
 
     assert status == "skip"
     assert "batch_independent = False" in message
@@ -243,7 +251,10 @@ def test_layer_without_example_arguments_fails_with_hint():
     results = results_of("layer", NeedsArguments)
 
     assert all(status == "fail" for status, _ in results.values())
-    assert "declare working example_args" in results["param() pairs share shape, dtype and device"][1]
+    assert (
+        "declare working example_args"
+        in results["param() pairs share shape, dtype and device"][1]
+    )
 
 
 @pytest.mark.parametrize(
@@ -283,7 +294,9 @@ def test_sgd_weight_decay_is_set_to_zero_for_zero_gradient_check():
     class DecayingSGD(SGD):
         example_kwargs = {"lr": 0.1, "weight_decay": 0.5}
 
-    status, _ = results_of("optimizer", DecayingSGD)["a zero gradient leaves parameters unchanged"]
+    status, _ = results_of("optimizer", DecayingSGD)[
+        "a zero gradient leaves parameters unchanged"
+    ]
 
     assert status == "pass"
 

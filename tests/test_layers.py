@@ -26,7 +26,10 @@ def torch_linear(layer):
 # id -> (builds the layer in float64, builds the equivalent torch.nn module)
 CASES = {
     "Linear": (lambda: core.layers.Linear(4, 3, dtype=F64), torch_linear),
-    "Linear-no-bias": (lambda: core.layers.Linear(4, 3, bias=False, dtype=F64), torch_linear),
+    "Linear-no-bias": (
+        lambda: core.layers.Linear(4, 3, bias=False, dtype=F64),
+        torch_linear,
+    ),
     "Tanh": (lambda: core.layers.Tanh(), lambda layer: torch.nn.Tanh()),
     "ReLU": (lambda: core.layers.ReLU(), lambda layer: torch.nn.ReLU()),
     "LeakyReLU": (lambda: core.layers.LeakyReLU(), lambda layer: torch.nn.LeakyReLU()),
@@ -188,7 +191,9 @@ def test_activation_extreme_inputs_match_torch(case):
     expected_output, expected_grad, _ = reference_run(reference, input, grad_output)
 
     assert_close(layer(input), expected_output, f"{case} forward at extremes")
-    assert_close(layer.backward(grad_output), expected_grad, f"{case} gradient at extremes")
+    assert_close(
+        layer.backward(grad_output), expected_grad, f"{case} gradient at extremes"
+    )
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])

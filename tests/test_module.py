@@ -21,7 +21,9 @@ def build_pair():
     )
     torch.manual_seed(0)
     reference = torch.nn.Sequential(
-        torch.nn.Linear(4, 5, dtype=F64), torch.nn.Tanh(), torch.nn.Linear(5, 2, dtype=F64)
+        torch.nn.Linear(4, 5, dtype=F64),
+        torch.nn.Tanh(),
+        torch.nn.Linear(5, 2, dtype=F64),
     )
     return net, reference
 
@@ -41,7 +43,9 @@ def test_sequential_matches_torch():
     )
 
     assert_close(net(input), expected_output, "Sequential forward")
-    assert_close(net.backward(grad_output), expected_grads[0], "Sequential input gradient")
+    assert_close(
+        net.backward(grad_output), expected_grads[0], "Sequential input gradient"
+    )
     for index, ((_, grad), expected) in enumerate(zip(net.param(), expected_grads[1:])):
         assert_close(grad, expected, f"Sequential parameter {index} gradient")
 

@@ -43,7 +43,11 @@ def violations(source: str) -> list[str]:
             found += [f"import {a.name}" for a in node.names if is_forbidden(a.name)]
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported = [f"{node.module}.{alias.name}" for alias in node.names]
-            found += [f"from {node.module} import ..." for name in imported if is_forbidden(name)]
+            found += [
+                f"from {node.module} import ..."
+                for name in imported
+                if is_forbidden(name)
+            ]
         elif isinstance(node, ast.Attribute):
             name = dotted_name(node)
             if name and is_forbidden(name):

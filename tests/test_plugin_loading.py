@@ -39,18 +39,18 @@ def register_layers(register):
     register(Doubler)
 '''
 
-IMPORT_FAILS = '''
+IMPORT_FAILS = """
 import module_that_does_not_exist
-'''
+"""
 
-HOOK_FAILS = '''
+HOOK_FAILS = """
 from core import hookimpl
 
 
 @hookimpl
 def register_layers(register):
     raise RuntimeError("hook exploded")
-'''
+"""
 
 CLASH = '''
 from core import hookimpl
@@ -102,7 +102,9 @@ def add_distribution(
     (root / f"{module}.py").write_text(textwrap.dedent(source))
     info = root / f"{dist.replace('-', '_')}-1.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n"
+    )
     (info / "entry_points.txt").write_text(
         f"[core.plugins]\n{entry_name or module} = {module}\n"
     )
@@ -187,7 +189,10 @@ def test_strict_mode_makes_failures_errors(site):
 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert "plugin 'import_fails'" in result.stderr or "plugin 'hook_fails'" in result.stderr
+    assert (
+        "plugin 'import_fails'" in result.stderr
+        or "plugin 'hook_fails'" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -208,14 +213,22 @@ def test_empty_load_list_means_builtins_only(site):
 def test_load_list_selects_plugins(site):
     result = run_core(site, "list", "--json", CORE_LOAD_PLUGINS="good_plugin")
 
-    assert {row["plugin"] for row in listed(result).values()} == {"builtin", "good_plugin"}
+    assert {row["plugin"] for row in listed(result).values()} == {
+        "builtin",
+        "good_plugin",
+    }
     assert result.stderr == ""
 
 
 def test_load_list_accepts_distribution_names(site):
-    result = run_core(site, "list", "--json", CORE_LOAD_PLUGINS=" Good_Plugin , hook-fails")
+    result = run_core(
+        site, "list", "--json", CORE_LOAD_PLUGINS=" Good_Plugin , hook-fails"
+    )
 
-    assert {row["plugin"] for row in listed(result).values()} == {"builtin", "good_plugin"}
+    assert {row["plugin"] for row in listed(result).values()} == {
+        "builtin",
+        "good_plugin",
+    }
     assert "plugin 'hook_fails'" in result.stderr
 
 
@@ -231,7 +244,10 @@ def clash(tmp_path):
     """Two installed plugins that both register a layer named Doubler."""
     add_distribution(tmp_path, "good-plugin", "good_plugin", GOOD)
     add_distribution(
-        tmp_path, "clash-plugin", "clash_plugin", CLASH.format(module_of_doubler="good_plugin")
+        tmp_path,
+        "clash-plugin",
+        "clash_plugin",
+        CLASH.format(module_of_doubler="good_plugin"),
     )
     return tmp_path
 
@@ -254,8 +270,17 @@ def test_clash_bare_name_is_an_error_naming_both(clash):
 
 def test_clash_qualified_name_works(clash):
     result = run_core(
-        clash, "train", "--activation", "clash_plugin:Doubler", "--hidden", "4",
-        "--lr", "0.001", "--epochs", "1", "--quiet",
+        clash,
+        "train",
+        "--activation",
+        "clash_plugin:Doubler",
+        "--hidden",
+        "4",
+        "--lr",
+        "0.001",
+        "--epochs",
+        "1",
+        "--quiet",
     )
 
     assert result.returncode == 0, result.stderr
@@ -274,7 +299,9 @@ def test_info_shows_source_signature_and_doc(tmp_path):
     result = run_core(tmp_path, "info", "Linear")
 
     assert result.returncode == 0
-    assert "Linear(in_features: int, out_features: int, bias: bool = True" in result.stdout
+    assert (
+        "Linear(in_features: int, out_features: int, bias: bool = True" in result.stdout
+    )
     assert "plugins/builtin/linear.py" in result.stdout.replace(os.sep, "/")
     assert "minidl" in result.stdout
     assert "Affine map" in result.stdout
@@ -341,7 +368,9 @@ def test_registry_strict_raises_plugin_error(site, monkeypatch):
 
 def test_duplicate_entry_point_name_is_reported(tmp_path):
     add_distribution(tmp_path, "good-plugin", "good_plugin", GOOD)
-    add_distribution(tmp_path, "other-dist", "other_module", GOOD, entry_name="good_plugin")
+    add_distribution(
+        tmp_path, "other-dist", "other_module", GOOD, entry_name="good_plugin"
+    )
 
     result = run_core(tmp_path, "list", "--json")
 

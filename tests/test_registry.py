@@ -162,14 +162,18 @@ def test_clash_in_default_registry_through_namespace():
 def test_qualified_name_with_unknown_plugin(fresh):
     fresh.register_plugin(plugin_with_layer(Dropout), name="first")
 
-    with pytest.raises(core.ComponentNotFoundError, match="unknown layer 'other:Dropout'"):
+    with pytest.raises(
+        core.ComponentNotFoundError, match="unknown layer 'other:Dropout'"
+    ):
         fresh.get("layer", "other:Dropout")
 
 
 def test_register_rejects_wrong_base_class(fresh):
     fresh.register_plugin(plugin_with_layer(core.Loss), name="wrong")
 
-    with pytest.warns(core.PluginWarning, match="plugin 'wrong'.*expected a subclass of core.Module"):
+    with pytest.warns(
+        core.PluginWarning, match="plugin 'wrong'.*expected a subclass of core.Module"
+    ):
         assert fresh.names("layer") == []
 
 

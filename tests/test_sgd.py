@@ -40,7 +40,10 @@ def test_sgd_steps_match_torch(momentum, weight_decay):
 
         for index, ((param, _), expected) in enumerate(zip(pairs, reference_params)):
             torch.testing.assert_close(
-                param, expected, rtol=1e-12, atol=1e-12,
+                param,
+                expected,
+                rtol=1e-12,
+                atol=1e-12,
                 msg=lambda m: f"step {step}, parameter {index}: {m}",
             )
 
@@ -127,7 +130,9 @@ def test_optimizer_rejects_module():
 def test_optimizer_rejects_mismatched_pair():
     pairs = [(torch.zeros(3), torch.zeros(2))]
 
-    with pytest.raises(ValueError, match=r"parameter shape \(3,\) but gradient shape \(2,\)"):
+    with pytest.raises(
+        ValueError, match=r"parameter shape \(3,\) but gradient shape \(2,\)"
+    ):
         core.optimizers.SGD(pairs, lr=0.1)
 
 

@@ -7,11 +7,10 @@ import math
 import pytest
 import torch
 
+import core
 from core.disc import RADIUS, generate_disc_set, load_disc_data
 from core.loss import signed_one_hot
 from core.train import TrainConfig, build_network, cosine_learning_rate, train_disc
-
-import core
 
 
 def test_disc_labels_follow_radius():
@@ -37,8 +36,12 @@ def test_disc_data_splits_and_normalisation():
     assert len(data.train_labels) == 900
     assert len(data.validation_labels) == 100
     assert len(data.test_labels) == 1000
-    torch.testing.assert_close(data.train_points.mean(0), torch.zeros(2), atol=1e-6, rtol=0)
-    torch.testing.assert_close(data.train_points.std(0), torch.ones(2), atol=1e-6, rtol=0)
+    torch.testing.assert_close(
+        data.train_points.mean(0), torch.zeros(2), atol=1e-6, rtol=0
+    )
+    torch.testing.assert_close(
+        data.train_points.std(0), torch.ones(2), atol=1e-6, rtol=0
+    )
     # The validation and test points are scaled with the training statistics,
     # so their mean is near 0 but not exactly 0.
     assert data.test_points.mean(0).abs().max() < 0.15
@@ -60,7 +63,11 @@ def test_signed_one_hot():
 def test_network_shape():
     net = build_network((25, 25, 25), core.layers.Tanh)
 
-    widths = [(m.in_features, m.out_features) for m in net if isinstance(m, core.layers.Linear)]
+    widths = [
+        (m.in_features, m.out_features)
+        for m in net
+        if isinstance(m, core.layers.Linear)
+    ]
     assert widths == [(2, 25), (25, 25), (25, 25), (25, 2)]
     assert sum(isinstance(m, core.layers.Tanh) for m in net) == 3
 
@@ -68,7 +75,9 @@ def test_network_shape():
 def test_cosine_learning_rate_endpoints():
     assert cosine_learning_rate(0.1, 0, 10) == pytest.approx(0.1)
     assert cosine_learning_rate(0.1, 5, 10) == pytest.approx(0.05)
-    assert cosine_learning_rate(0.1, 9, 10) == pytest.approx(0.1 * (1 + math.cos(0.9 * math.pi)) / 2)
+    assert cosine_learning_rate(0.1, 9, 10) == pytest.approx(
+        0.1 * (1 + math.cos(0.9 * math.pi)) / 2
+    )
 
 
 def test_short_training_learns_disc():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from core.errors import PluginError, PluginWarning
 
@@ -63,7 +63,9 @@ def add_command(
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Print rows as left-aligned columns under a header."""
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    widths = [
+        max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))
+    ]
     for row in [header, *rows]:
         cells = [str(cell).ljust(width) for cell, width in zip(row, widths)]
         print("  ".join(cells).rstrip())

@@ -14,11 +14,16 @@ def add_check_command(commands) -> None:
         commands, "check", "run the contract checks on registered components", run_check
     )
     parser.add_argument(
-        "names", nargs="*", metavar="NAME",
+        "names",
+        nargs="*",
+        metavar="NAME",
         help="components to check, or plugin:name when names clash (default: every one)",
     )
     parser.add_argument(
-        "--plugin", action="append", default=[], metavar="PLUGIN",
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="PLUGIN",
         help="check every component of this plugin; repeat for several",
     )
 

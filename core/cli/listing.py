@@ -22,7 +22,10 @@ def add_list_command(commands) -> None:
 
 def add_info_command(commands) -> None:
     parser = add_command(
-        commands, "info", "show where a component comes from and how to build it", run_info
+        commands,
+        "info",
+        "show where a component comes from and how to build it",
+        run_info,
     )
     parser.add_argument("name", help="component name, or plugin:name when names clash")
     parser.add_argument("--json", action="store_true", help="print a JSON array")
@@ -41,7 +44,10 @@ def run_list(args: argparse.Namespace) -> int:
         print()
         print_table(
             ("FAILED PLUGIN", "DISTRIBUTION", "VERSION", "ERROR"),
-            [(f.name, f.distribution or "-", f.version or "-", f.error) for f in failures],
+            [
+                (f.name, f.distribution or "-", f.version or "-", f.error)
+                for f in failures
+            ],
         )
     return 0
 
@@ -49,7 +55,11 @@ def run_list(args: argparse.Namespace) -> int:
 def run_info(args: argparse.Namespace) -> int:
     components = registry.default_registry().find(args.name)
     if args.json:
-        print(json.dumps([{**component_json(c), **details(c)} for c in components], indent=2))
+        print(
+            json.dumps(
+                [{**component_json(c), **details(c)} for c in components], indent=2
+            )
+        )
         return 0
 
     for index, component in enumerate(components):
@@ -59,7 +69,10 @@ def run_info(args: argparse.Namespace) -> int:
         print(f"{component.name} ({component.kind})")
         rows = [
             ("plugin", component.plugin),
-            ("distribution", f"{component.distribution or '-'} {component.version or ''}"),
+            (
+                "distribution",
+                f"{component.distribution or '-'} {component.version or ''}",
+            ),
             ("signature", facts["signature"]),
             ("source", facts["source"] or "-"),
             ("example", facts["example"]),

@@ -15,52 +15,76 @@ def add_train_command(commands) -> None:
     parser = add_command(commands, "train", "train the disc classifier", run_train)
     defaults = TrainConfig()
     parser.add_argument(
-        "--seed", type=int, default=defaults.seed,
+        "--seed",
+        type=int,
+        default=defaults.seed,
         help="seed of the data, the initial weights and the shuffling "
         f"(default {defaults.seed})",
     )
     parser.add_argument(
-        "--epochs", type=positive_int, default=defaults.epochs,
+        "--epochs",
+        type=positive_int,
+        default=defaults.epochs,
         help=f"passes over the training points (default {defaults.epochs})",
     )
     parser.add_argument(
-        "--lr", type=positive_float, default=defaults.lr,
+        "--lr",
+        type=positive_float,
+        default=defaults.lr,
         help=f"initial learning rate (default {defaults.lr})",
     )
     parser.add_argument(
-        "--batch-size", type=positive_int, default=defaults.batch_size,
+        "--batch-size",
+        type=positive_int,
+        default=defaults.batch_size,
         help=f"points per optimizer step (default {defaults.batch_size})",
     )
     parser.add_argument(
-        "--hidden", type=positive_int, nargs="+", default=list(defaults.hidden),
+        "--hidden",
+        type=positive_int,
+        nargs="+",
+        default=list(defaults.hidden),
         metavar="WIDTH",
         help="widths of the hidden layers (default "
-        + " ".join(map(str, defaults.hidden)) + ")",
+        + " ".join(map(str, defaults.hidden))
+        + ")",
     )
     parser.add_argument(
-        "--activation", default=defaults.activation, metavar="LAYER",
+        "--activation",
+        default=defaults.activation,
+        metavar="LAYER",
         help="registered layer used after each hidden layer "
         f"(default {defaults.activation})",
     )
     parser.add_argument(
-        "--loss", default=defaults.loss, metavar="LOSS",
+        "--loss",
+        default=defaults.loss,
+        metavar="LOSS",
         help=f"registered loss (default {defaults.loss})",
     )
     parser.add_argument(
-        "--optimizer", default=defaults.optimizer, metavar="OPTIMIZER",
+        "--optimizer",
+        default=defaults.optimizer,
+        metavar="OPTIMIZER",
         help=f"registered optimizer (default {defaults.optimizer})",
     )
     parser.add_argument(
-        "--momentum", type=non_negative_float, default=None,
+        "--momentum",
+        type=non_negative_float,
+        default=None,
         help="momentum of the optimizer (default 0.9 when the optimizer takes momentum)",
     )
     parser.add_argument(
-        "--schedule", choices=SCHEDULES, default=defaults.schedule,
+        "--schedule",
+        choices=SCHEDULES,
+        default=defaults.schedule,
         help="learning-rate schedule: cosine decays from --lr to near 0 over the "
         f"epochs, constant keeps --lr (default {defaults.schedule})",
     )
     parser.add_argument(
-        "-q", "--quiet", action="store_true",
+        "-q",
+        "--quiet",
+        action="store_true",
         help="log nothing per epoch; print only the final errors",
     )
 

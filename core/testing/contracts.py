@@ -8,8 +8,8 @@ components.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from core.registry import Component
 from core.testing import layer_checks, loss_checks, optimizer_checks
@@ -107,7 +107,9 @@ class LayerContract(_Contract):
         self.run_contract(lambda example: layer_checks.input_gradient(example, "eval"))
 
     def test_parameter_gradients_eval_mode(self):
-        self.run_contract(lambda example: layer_checks.parameter_gradients(example, "eval"))
+        self.run_contract(
+            lambda example: layer_checks.parameter_gradients(example, "eval")
+        )
 
     def test_param_pairs(self):
         self.run_contract(layer_checks.param_pairs)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import torch
 
@@ -56,8 +57,12 @@ class Example:
         return cls(
             component=component,
             name=name or component.__name__,
-            args=tuple(getattr(component, "example_args", ()) if args is None else args),
-            kwargs=dict(getattr(component, "example_kwargs", {}) if kwargs is None else kwargs),
+            args=tuple(
+                getattr(component, "example_args", ()) if args is None else args
+            ),
+            kwargs=dict(
+                getattr(component, "example_kwargs", {}) if kwargs is None else kwargs
+            ),
             shape=tuple(shape),
         )
 
@@ -90,7 +95,9 @@ def default_dtype(dtype: torch.dtype) -> Iterator[None]:
         torch.set_default_dtype(previous)
 
 
-def random_tensor(shape: tuple[int, ...], dtype: torch.dtype, seed: int) -> torch.Tensor:
+def random_tensor(
+    shape: tuple[int, ...], dtype: torch.dtype, seed: int
+) -> torch.Tensor:
     """Return a standard normal tensor, the same for the same seed."""
     generator = torch.Generator().manual_seed(seed)
     return torch.randn(shape, generator=generator, dtype=dtype)
@@ -108,32 +115,36 @@ def seeded(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
 
 
-def assert_close(actual: torch.Tensor, expected: torch.Tensor, what: str) -> None:
-    """Raise CheckFailure naming ``what`` unless the tensors match.
+def assert_close(actual: torch.Tensor, expected: torch.Tensor, quantity: str) -> None:
+    """Raise CheckFailure naming ``quantity`` unless the tensors match.
 
     Values match when ``|actual − expected| <= ATOL + RTOL · |expected|``.
     """
-    assert_shape(actual, tuple(expected.shape), what)
+    assert_shape(actual, tuple(expected.shape), quantity)
     actual = actual.to(expected.dtype)
     error = (actual - expected).abs()
     allowed = ATOL + RTOL * expected.abs()
     if bool((error <= allowed).all()):
         return
     worst = int((error - allowed).argmax())
-    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(worst), expected.shape))
+    index = tuple(
+        int(i) for i in torch.unravel_index(torch.tensor(worst), expected.shape)
+    )
     raise CheckFailure(
-        f"{what} is wrong: at index {index} got {actual.flatten()[worst].item():.6g}, "
+        f"{quantity} is wrong: at index {index} got {actual.flatten()[worst].item():.6g}, "
         f"expected {expected.flatten()[worst].item():.6g} (max error "
         f"{error.max().item():.3g}, tolerance {ATOL:g} + {RTOL:g}·|expected|)"
     )
 
 
-def assert_shape(tensor: object, shape: tuple[int, ...], what: str) -> None:
+def assert_shape(tensor: object, shape: tuple[int, ...], quantity: str) -> None:
     """Raise CheckFailure unless ``tensor`` is a tensor of ``shape``."""
     if not isinstance(tensor, torch.Tensor):
-        raise CheckFailure(f"{what} is {type(tensor).__name__}, expected a tensor")
+        raise CheckFailure(f"{quantity} is {type(tensor).__name__}, expected a tensor")
     if tuple(tensor.shape) != shape:
-        raise CheckFailure(f"{what} has shape {tuple(tensor.shape)}, expected {shape}")
+        raise CheckFailure(
+            f"{quantity} has shape {tuple(tensor.shape)}, expected {shape}"
+        )
 
 
 def check(condition: bool, message: str) -> None:

@@ -21,7 +21,9 @@ from core.testing.gradients import numerical_gradient
 F64 = torch.float64
 
 
-def build_layer(example: Example, dtype: torch.dtype = F64, mode: str = "train") -> Module:
+def build_layer(
+    example: Example, dtype: torch.dtype = F64, mode: str = "train"
+) -> Module:
     """Construct the example layer in ``dtype`` and set training or eval mode."""
     layer = example.build(dtype=dtype)
     check(
@@ -82,7 +84,10 @@ def parameter_gradients(example: Example, mode: str = "train") -> None:
 def param_pairs(example: Example) -> None:
     layer = build_layer(example)
     pairs = layer.param()
-    check(isinstance(pairs, list), f"param() returned {type(pairs).__name__}, expected a list")
+    check(
+        isinstance(pairs, list),
+        f"param() returned {type(pairs).__name__}, expected a list",
+    )
     for index, pair in enumerate(pairs):
         check(
             isinstance(pair, tuple) and len(pair) == 2,
@@ -91,7 +96,7 @@ def param_pairs(example: Example) -> None:
         param, grad = pair
         check(
             isinstance(param, torch.Tensor) and isinstance(grad, torch.Tensor),
-            f"param()[{index}] holds {type(param).__name__} and "
+            f"param()[{index}] contains {type(param).__name__} and "
             f"{type(grad).__name__}, expected two tensors",
         )
         assert_shape(grad, tuple(param.shape), f"gradient of parameter {index}")
@@ -122,7 +127,9 @@ def gradient_accumulation(example: Example) -> None:
 
     assert_close(second, first, "input gradient of the second backward call")
     for index, ((_, grad), single) in enumerate(zip(layer.param(), once)):
-        assert_close(grad, 2 * single, f"gradient of parameter {index} after two backward calls")
+        assert_close(
+            grad, 2 * single, f"gradient of parameter {index} after two backward calls"
+        )
 
 
 def zero_grad_in_place(example: Example) -> None:
@@ -154,10 +161,10 @@ def no_autograd(example: Example) -> None:
         layer, input, grad_output = prepared(example)
         output = forward(layer, input)
         grad_input = layer.backward(grad_output)
-    for what, tensor in [("output", output), ("input gradient", grad_input)]:
+    for quantity, tensor in [("output", output), ("input gradient", grad_input)]:
         check(
             tensor.grad_fn is None and not tensor.requires_grad,
-            f"the {what} is part of an autograd graph; compute with plain tensors "
+            f"the {quantity} is part of an autograd graph; compute with plain tensors "
             "and never set requires_grad",
         )
     for index, (param, grad) in enumerate(layer.param()):
@@ -191,7 +198,9 @@ def batch_independence(example: Example) -> None:
     changed_output = forward(layer, changed)
 
     assert_close(
-        changed_output[1:], output[1:], "output rows 1 and later after a change of input row 0"
+        changed_output[1:],
+        output[1:],
+        "output rows 1 and later after a change of input row 0",
     )
     grad_output = torch.zeros_like(changed_output)
     grad_output[0] = 1.0

@@ -94,10 +94,10 @@ def no_autograd(example: Example) -> None:
         loss = build_loss(example)
         result = value(loss, *prediction_and_target(loss, example))
         grad = loss.backward()
-    for what, tensor in [("loss value", result), ("gradient", grad)]:
+    for quantity, tensor in [("loss value", result), ("gradient", grad)]:
         check(
             tensor.grad_fn is None and not tensor.requires_grad,
-            f"the {what} is part of an autograd graph; compute with plain tensors "
+            f"the {quantity} is part of an autograd graph; compute with plain tensors "
             "and never set requires_grad",
         )
 

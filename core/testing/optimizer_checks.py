@@ -15,14 +15,19 @@ STEPS = 100
 
 
 def make_pairs(seed: int = 1) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    params = [random_tensor(shape, F64, seed + index) for index, shape in enumerate(SHAPES)]
+    params = [
+        random_tensor(shape, F64, seed + index) for index, shape in enumerate(SHAPES)
+    ]
     return [(param, torch.zeros_like(param)) for param in params]
 
 
 def build_optimizer(
     example: Example, pairs: list, without_weight_decay: bool = False
 ) -> Optimizer:
-    if without_weight_decay and "weight_decay" in inspect.signature(example.component).parameters:
+    if (
+        without_weight_decay
+        and "weight_decay" in inspect.signature(example.component).parameters
+    ):
         example = Example(
             example.component,
             example.name,

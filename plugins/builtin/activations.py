@@ -92,7 +92,9 @@ class LeakyReLU(_Activation):
     """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
-        if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)):
+        if isinstance(negative_slope, bool) or not isinstance(
+            negative_slope, (int, float)
+        ):
             raise TypeError(
                 f"LeakyReLU: negative_slope must be a number, got {negative_slope!r}"
             )

@@ -40,7 +40,10 @@ class Linear(Module):
         dtype: torch.dtype | None = None,
         device: torch.device | str | None = None,
     ) -> None:
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
+        for name, value in (
+            ("in_features", in_features),
+            ("out_features", out_features),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(
                     f"Linear: {name} must be a positive integer, got {value!r}"
@@ -106,7 +109,7 @@ class Linear(Module):
         return grad_input.reshape(self._input_shape)
 
     def _ones(self, rows: torch.Tensor) -> torch.Tensor:
-        """A vector of ones, one per row, kept between calls of the same batch size."""
+        """Return a vector of ones, one per row, kept between calls of the same batch size."""
         ones = self._ones_cache
         if ones is None or ones.shape[0] != rows.shape[0]:
             ones = torch.ones(rows.shape[0], dtype=rows.dtype, device=rows.device)

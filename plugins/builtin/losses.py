@@ -13,7 +13,9 @@ class _MeanLoss(Loss):
 
     _diff: torch.Tensor | None = None
 
-    def _difference(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def _difference(
+        self, prediction: torch.Tensor, target: torch.Tensor
+    ) -> torch.Tensor:
         if (
             prediction.shape != target.shape
             or prediction.dtype != target.dtype

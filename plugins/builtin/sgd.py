@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import torch
 
@@ -39,7 +39,11 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params)
-        for name, value in (("lr", lr), ("momentum", momentum), ("weight_decay", weight_decay)):
+        for name, value in (
+            ("lr", lr),
+            ("momentum", momentum),
+            ("weight_decay", weight_decay),
+        ):
             if not _is_number(value) or not math.isfinite(value) or value < 0:
                 raise ValueError(
                     f"SGD: {name} must be a finite number >= 0, got {value!r}"
@@ -55,7 +59,9 @@ class SGD(Optimizer):
         # and they have kept their signatures since torch 1.9.
         directions = self.grads
         if self.weight_decay:
-            directions = torch._foreach_add(self.grads, self.params, alpha=self.weight_decay)
+            directions = torch._foreach_add(
+                self.grads, self.params, alpha=self.weight_decay
+            )
 
         if self.momentum:
             if self.momentum_buffers is None:
