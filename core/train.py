@@ -106,7 +106,7 @@ def train_disc(config: TrainConfig) -> TrainResult:
             batch = slice(start, start + config.batch_size)
             optimizer.zero_grad()
             value = loss(network(points[batch]), epoch_targets[batch])
-            network.backward(loss.backward())
+            network.backward_params(loss.backward())
             optimizer.step()
             total += value.item() * len(epoch_targets[batch])
 

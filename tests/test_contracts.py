@@ -57,6 +57,13 @@ class LinearWrongBiasGradient(Linear):
         return grad_input
 
 
+class LinearSkippingBiasInBackwardParams(Linear):
+    """Linear whose backward_params leaves the bias gradient out."""
+
+    def backward_params(self, grad_output):
+        self.weight_grad.addmm_(grad_output.t(), self._rows)
+
+
 class LinearReplacingGradients(Linear):
     """Linear whose zero_grad allocates new tensors."""
 
@@ -195,7 +202,7 @@ def test_linear_passes_every_check_without_skips():
 
 
 def test_check_names_per_kind():
-    assert len(CHECKS["layer"]) == 10
+    assert len(CHECKS["layer"]) == 11
     assert len(CHECKS["loss"]) == 4
     assert len(CHECKS["optimizer"]) == 3
 
@@ -217,6 +224,10 @@ def test_check_names_per_kind():
                 "parameter gradients match finite differences",
                 "parameter gradients match finite differences in eval mode",
             },
+        ),
+        (
+            LinearSkippingBiasInBackwardParams,
+            {"backward_params accumulates what backward does"},
         ),
         (LinearReplacingGradients, {"zero_grad() works in place"}),
         (TanhFloat32, {"float32 and float64 inputs keep their dtype"}),
@@ -345,9 +356,39 @@ def test_pytest_base_classes_run_each_check_as_a_test(pytester):
 
     result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")
 
-    # Linear 10 + MSE 4 + broken MSE 4 + SGD 3 checks.
-    result.assert_outcomes(passed=20, failed=1)
+    # Linear 11 + MSE 4 + broken MSE 4 + SGD 3 checks.
+    result.assert_outcomes(passed=21, failed=1)
     result.stdout.fnmatch_lines(["*TestBrokenMSE::test_gradient*"])
+
+
+def test_pytest_base_class_leaves_out_checks_that_do_not_apply(pytester):
+    pytester.makepyfile(
+        test_plugin="""
+from core.testing import LayerContract
+from plugins.builtin.activations import Tanh
+from tests.test_contracts import DeclaredBatchMixing
+
+
+class TestTanh(LayerContract):
+    component = Tanh
+
+
+class TestOneRow(LayerContract):
+    component = Tanh
+    input_shape = (1, 3)
+
+
+class TestDeclaredBatchMixing(LayerContract):
+    component = DeclaredBatchMixing
+"""
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")
+
+    # 11 checks less the two parameter gradient checks: 9 for Tanh, 8 for the
+    # one-row input and the layer that mixes rows on purpose.
+    result.assert_outcomes(passed=9 + 8 + 8)
+    result.stdout.no_fnmatch_line("*test_parameter_gradients*")
 
 
 def test_pytest_base_class_without_component_explains(pytester):

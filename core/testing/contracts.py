@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from core.registry import Component
 from core.testing import layer_checks, loss_checks, optimizer_checks
@@ -94,6 +95,30 @@ class LayerContract(_Contract):
 
     input_shape: tuple[int, ...] | None = None
 
+    # The test methods that run each check which may not apply to a layer.
+    _TESTS_OF_CHECK: ClassVar[dict[str, tuple[str, ...]]] = {
+        "parameter_gradients": (
+            "test_parameter_gradients",
+            "test_parameter_gradients_eval_mode",
+        ),
+        "batch_independence": ("test_batch_independence",),
+    }
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Leave out the tests of checks that do not apply, such as parameter
+        gradients of a layer without parameters, so that none shows as skipped.
+        """
+        super().__init_subclass__(**kwargs)
+        if cls.component is None:
+            return
+        try:
+            reasons = layer_checks.not_applicable(cls().example())
+        except Exception:  # noqa: BLE001 - the tests themselves report it
+            return
+        for check_name in reasons:
+            for test_name in cls._TESTS_OF_CHECK[check_name]:
+                setattr(cls, test_name, None)
+
     def _shape(self) -> tuple[int, ...] | None:
         return self.input_shape
 
@@ -116,6 +141,9 @@ class LayerContract(_Contract):
 
     def test_gradient_accumulation(self):
         self.run_contract(layer_checks.gradient_accumulation)
+
+    def test_backward_params(self):
+        self.run_contract(layer_checks.backward_params)
 
     def test_zero_grad_in_place(self):
         self.run_contract(layer_checks.zero_grad_in_place)

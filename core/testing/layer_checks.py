@@ -65,11 +65,35 @@ def input_gradient(example: Example, mode: str = "train") -> None:
     assert_close(grad_input, numerical_gradient(objective, input), "input gradient")
 
 
+def not_applicable(example: Example) -> dict[str, str]:
+    """Return the checks that do not apply to the example, each with the reason.
+
+    Keys are check function names: ``parameter_gradients`` for a layer without
+    parameters, ``batch_independence`` for a layer that declares
+    ``batch_independent = False`` or an example input with one row.
+    """
+    reasons = {}
+    if not getattr(example.component, "batch_independent", True):
+        reasons["batch_independence"] = "the layer declares batch_independent = False"
+    elif len(example.shape) < 2 or example.shape[0] < 2:
+        reasons["batch_independence"] = (
+            f"the example input shape {example.shape} has one row"
+        )
+    if not build_layer(example).param():
+        reasons["parameter_gradients"] = "the layer has no parameters"
+    return reasons
+
+
+def _skip_if_not_applicable(example: Example, check_name: str) -> None:
+    reason = not_applicable(example).get(check_name)
+    if reason is not None:
+        raise CheckSkipped(reason)
+
+
 def parameter_gradients(example: Example, mode: str = "train") -> None:
+    _skip_if_not_applicable(example, "parameter_gradients")
     layer, input, grad_output = prepared(example, mode)
     pairs = layer.param()
-    if not pairs:
-        raise CheckSkipped("the layer has no parameters")
     layer.backward(grad_output)
     computed = [grad.clone() for _, grad in pairs]
 
@@ -132,6 +156,28 @@ def gradient_accumulation(example: Example) -> None:
         )
 
 
+def backward_params(example: Example) -> None:
+    layer, input, grad_output = prepared(example)
+    expected = layer.backward(grad_output)
+    computed = [grad.clone() for _, grad in layer.param()]
+    layer.zero_grad()
+    forward(layer, input)
+    result = layer.backward_params(grad_output)
+
+    check(
+        result is None,
+        f"backward_params returned {type(result).__name__}, expected None",
+    )
+    for index, ((_, grad), single) in enumerate(zip(layer.param(), computed)):
+        assert_close(
+            grad, single, f"gradient of parameter {index} after backward_params"
+        )
+    check(
+        isinstance(expected, torch.Tensor),
+        f"backward returned {type(expected).__name__}, expected a tensor",
+    )
+
+
 def zero_grad_in_place(example: Example) -> None:
     layer = build_layer(example)
     pairs = layer.param()
@@ -187,10 +233,7 @@ def dtypes(example: Example) -> None:
 
 
 def batch_independence(example: Example) -> None:
-    if not getattr(example.component, "batch_independent", True):
-        raise CheckSkipped("the layer declares batch_independent = False")
-    if len(example.shape) < 2 or example.shape[0] < 2:
-        raise CheckSkipped(f"the example input shape {example.shape} has one row")
+    _skip_if_not_applicable(example, "batch_independence")
     layer, input, _ = prepared(example)
     output = forward(layer, input)
     changed = input.clone()
@@ -225,6 +268,7 @@ CHECKS = [
     ),
     ("param() pairs share shape, dtype and device", param_pairs),
     ("gradients accumulate over two backward calls", gradient_accumulation),
+    ("backward_params accumulates what backward does", backward_params),
     ("zero_grad() works in place", zero_grad_in_place),
     ("works with autograd off and builds no graph", no_autograd),
     ("float32 and float64 inputs keep their dtype", dtypes),

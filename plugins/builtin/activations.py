@@ -17,16 +17,16 @@ class _Activation(Module):
 
     _cache: torch.Tensor | None = None
 
-    def _cached(self, grad_output: torch.Tensor) -> torch.Tensor:
+    def _reject(self, grad_output: torch.Tensor) -> None:
+        """Raise the error for a backward call that does not fit the last forward."""
+        name = type(self).__name__
         cache = self._cache
         if cache is None:
-            raise RuntimeError(f"{type(self).__name__}: backward called before forward")
-        if grad_output.shape != cache.shape:
-            raise ValueError(
-                f"{type(self).__name__}: grad_output shape {tuple(grad_output.shape)} "
-                f"does not match the output shape {tuple(cache.shape)}"
-            )
-        return cache
+            raise RuntimeError(f"{name}: backward called before forward")
+        raise ValueError(
+            f"{name}: grad_output shape {tuple(grad_output.shape)} "
+            f"does not match the output shape {tuple(cache.shape)}"
+        )
 
 
 class Tanh(_Activation):
@@ -41,7 +41,9 @@ class Tanh(_Activation):
         return output
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        output = self._cached(grad_output)
+        output = self._cache
+        if output is None or grad_output.shape != output.shape:
+            self._reject(grad_output)
         # g·(1 − y²) written as g − g·y² takes two tensor operations, not three.
         return torch.addcmul(grad_output, grad_output, output * output, value=-1)
 
@@ -59,7 +61,9 @@ class Sigmoid(_Activation):
         return output
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        output = self._cached(grad_output)
+        output = self._cache
+        if output is None or grad_output.shape != output.shape:
+            self._reject(grad_output)
         # g·y·(1 − y) written as g·y − (g·y)·y.
         scaled = grad_output * output
         return torch.addcmul(scaled, scaled, output, value=-1)
@@ -77,7 +81,9 @@ class ReLU(_Activation):
         return torch.relu(input)
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        positive = self._cached(grad_output)
+        positive = self._cache
+        if positive is None or grad_output.shape != positive.shape:
+            self._reject(grad_output)
         return torch.where(positive, grad_output, 0.0)
 
 
@@ -106,7 +112,9 @@ class LeakyReLU(_Activation):
         return torch.where(positive, input, input * self.negative_slope)
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        positive = self._cached(grad_output)
+        positive = self._cache
+        if positive is None or grad_output.shape != positive.shape:
+            self._reject(grad_output)
         return torch.where(positive, grad_output, grad_output * self.negative_slope)
 
     def extra_repr(self) -> str:

@@ -61,60 +61,111 @@ class Linear(Module):
             self.bias = torch.empty(out_features, **options).uniform_(-bound, bound)
             self.bias_grad = torch.zeros_like(self.bias)
         self._rows: torch.Tensor | None = None
-        self._ones_cache: torch.Tensor | None = None
+        self._input_shape: torch.Size | None = None
+        self._weight_t = self._weight_t_of = None
+        # Ones, one per input row: the bias gradient is grad_outputᵀ · ones.
+        # Kept between calls; rebuilt when the number of rows changes.
+        self._ones = torch.ones(0)
+
+    # The hot path runs few Python statements: at batch size 1 they cost as
+    # much as the matmuls. Shapes that the matmuls cannot take raise there,
+    # and the except clauses turn torch's message into one naming both shapes.
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        shape = input.shape
-        if len(shape) == 2 and shape[1] == self.in_features:
-            rows = input
-        else:
-            if not shape or shape[-1] != self.in_features:
-                raise ValueError(
-                    f"Linear: input shape {tuple(shape)} does not end in "
-                    f"in_features={self.in_features}; expected (*, {self.in_features})"
-                )
-            rows = input.reshape(-1, self.in_features)
-
-        if self.bias is None:
-            output = rows.mm(self.weight.t())
-        else:
-            output = torch.addmm(self.bias, rows, self.weight.t())
-        if rows is not input:
-            output = output.reshape(*shape[:-1], self.out_features)
-        self._rows, self._input_shape, self._output_shape = rows, shape, output.shape
-
+        weight_t = self._weight_t
+        if self._weight_t_of is not self.weight:
+            weight_t = self._transpose_weight()
+        try:
+            if self.bias is None:
+                output = input.mm(weight_t)
+            else:
+                output = torch.addmm(self.bias, input, weight_t)
+        except RuntimeError:
+            # Inputs other than (rows, in_features) come here.
+            return self._forward_any_shape(input, weight_t)
+        self._rows = input
+        self._input_shape = None
         return output
 
+    def _forward_any_shape(
+        self, input: torch.Tensor, weight_t: torch.Tensor
+    ) -> torch.Tensor:
+        shape = input.shape
+        self._reject_input(input)
+        rows = input.reshape(-1, self.in_features)
+        if self.bias is None:
+            output = rows.mm(weight_t)
+        else:
+            output = torch.addmm(self.bias, rows, weight_t)
+        self._rows = rows
+        self._input_shape = shape
+        return output.reshape(*shape[:-1], self.out_features)
+
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        rows = self._rows
-        if rows is None:
-            raise RuntimeError("Linear: backward called before forward")
-        if grad_output.shape != self._output_shape:
-            raise ValueError(
-                f"Linear: grad_output shape {tuple(grad_output.shape)} does not "
-                f"match the output shape {tuple(self._output_shape)}"
-            )
-
-        grad_rows = grad_output
-        if len(self._input_shape) != 2:
-            grad_rows = grad_output.reshape(rows.shape[0], self.out_features)
-        self.weight_grad.addmm_(grad_rows.t(), rows)
-        if self.bias_grad is not None:
-            # Sums the rows of grad_rows into bias_grad in one operation.
-            self.bias_grad.addmv_(grad_rows.t(), self._ones(rows))
+        grad_rows = self._accumulate(grad_output)
         grad_input = grad_rows.mm(self.weight)
-
-        if len(self._input_shape) == 2:
+        if self._input_shape is None:
             return grad_input
         return grad_input.reshape(self._input_shape)
 
-    def _ones(self, rows: torch.Tensor) -> torch.Tensor:
-        """Return a vector of ones, one per row, kept between calls of the same batch size."""
-        ones = self._ones_cache
-        if ones is None or ones.shape[0] != rows.shape[0]:
-            ones = torch.ones(rows.shape[0], dtype=rows.dtype, device=rows.device)
-            self._ones_cache = ones
-        return ones
+    def backward_params(self, grad_output: torch.Tensor) -> None:
+        self._accumulate(grad_output)
+
+    def _accumulate(self, grad_output: torch.Tensor) -> torch.Tensor:
+        """Add the weight and bias gradients; return grad_output as rows."""
+        rows = self._rows
+        if rows is None:
+            raise RuntimeError("Linear: backward called before forward")
+        grad_rows = grad_output
+        if self._input_shape is not None:
+            self._reject_grad_output(grad_output)
+            grad_rows = grad_output.reshape(-1, self.out_features)
+        try:
+            grad_columns = grad_rows.t()
+            self.weight_grad.addmm_(grad_columns, rows)
+        except RuntimeError:
+            self._reject_grad_output(grad_output)
+            raise
+        bias_grad = self.bias_grad
+        if bias_grad is not None:
+            try:
+                bias_grad.addmv_(grad_columns, self._ones)
+            except RuntimeError:
+                self._ones = rows.new_ones(rows.shape[0])
+                bias_grad.addmv_(grad_columns, self._ones)
+        return grad_rows
+
+    def _reject_input(self, input: torch.Tensor) -> None:
+        """Raise if input does not end in in_features."""
+        shape = tuple(input.shape)
+        if not shape or shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear: input shape {shape} does not end in "
+                f"in_features={self.in_features}; expected (*, {self.in_features})"
+            )
+
+    def _reject_grad_output(self, grad_output: torch.Tensor) -> None:
+        """Raise if grad_output does not have the shape of the last output."""
+        if self._input_shape is None:
+            expected = (self._rows.shape[0], self.out_features)
+        else:
+            expected = (*self._input_shape[:-1], self.out_features)
+        if tuple(grad_output.shape) != expected:
+            raise ValueError(
+                f"Linear: grad_output shape {tuple(grad_output.shape)} does not "
+                f"match the output shape {expected}"
+            )
+
+    def _transpose_weight(self) -> torch.Tensor:
+        """Make and keep the view ``weight.t()`` until ``weight`` is replaced.
+
+        The view shares storage with ``weight``, so in-place updates show
+        through it; making a new view each call costs as much as a small
+        matmul.
+        """
+        self._weight_t = self.weight.t()
+        self._weight_t_of = self.weight
+        return self._weight_t
 
     def param(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
         if self.bias is None:

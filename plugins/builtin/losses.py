@@ -13,19 +13,6 @@ class _MeanLoss(Loss):
 
     _diff: torch.Tensor | None = None
 
-    def _difference(
-        self, prediction: torch.Tensor, target: torch.Tensor
-    ) -> torch.Tensor:
-        if (
-            prediction.shape != target.shape
-            or prediction.dtype != target.dtype
-            or prediction.numel() == 0
-        ):
-            self._reject(prediction, target)
-        diff = prediction - target
-        self._diff = diff
-        return diff
-
     def _reject(self, prediction: torch.Tensor, target: torch.Tensor) -> None:
         """Raise the error that explains why the inputs are invalid."""
         check_same_shape(self, prediction, target)
@@ -41,10 +28,8 @@ class _MeanLoss(Loss):
             "mean needs at least one element"
         )
 
-    def _cached(self) -> torch.Tensor:
-        if self._diff is None:
-            raise RuntimeError(f"{type(self).__name__}: backward called before forward")
-        return self._diff
+    def _not_ready(self) -> RuntimeError:
+        return RuntimeError(f"{type(self).__name__}: backward called before forward")
 
 
 class MSE(_MeanLoss):
@@ -55,11 +40,20 @@ class MSE(_MeanLoss):
     """
 
     def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        diff = self._difference(prediction, target)
+        if (
+            prediction.shape != target.shape
+            or prediction.dtype != target.dtype
+            or prediction.numel() == 0
+        ):
+            self._reject(prediction, target)
+        diff = prediction - target
+        self._diff = diff
         return torch.mean(diff * diff)
 
     def backward(self) -> torch.Tensor:
-        diff = self._cached()
+        diff = self._diff
+        if diff is None:
+            raise self._not_ready()
         return diff * (2.0 / diff.numel())
 
 
@@ -72,9 +66,18 @@ class MAE(_MeanLoss):
     """
 
     def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        diff = self._difference(prediction, target)
+        if (
+            prediction.shape != target.shape
+            or prediction.dtype != target.dtype
+            or prediction.numel() == 0
+        ):
+            self._reject(prediction, target)
+        diff = prediction - target
+        self._diff = diff
         return torch.mean(diff.abs())
 
     def backward(self) -> torch.Tensor:
-        diff = self._cached()
+        diff = self._diff
+        if diff is None:
+            raise self._not_ready()
         return torch.sign(diff).mul_(1.0 / diff.numel())
