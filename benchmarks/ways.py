@@ -201,7 +201,8 @@ def _bare_trainer(
         for index in range(last, -1, -1):
             if index < last:
                 activation = layer_inputs[index + 1]
-                grad = torch.addcmul(grad, grad, activation * activation, value=-1)
+                square = activation * activation
+                grad = torch.addcmul(grad, grad, square, value=-1, out=square)
             grad_t = grad.t()
             weight_grads[index].addmm_(grad_t, layer_inputs[index])
             # The bias gradient is the sum of the rows of grad: grad^T times ones.

@@ -4,7 +4,10 @@
 class PluginWarning(UserWarning):
     """A plugin failed to load or register and was skipped.
 
-    Filter it like any warning, e.g. ``-W error::core.PluginWarning``, or set
+    Filter it like any warning once ``core`` is imported, e.g.
+    ``warnings.filterwarnings("error", category=core.PluginWarning)`` or
+    pytest's ``-W error::core.PluginWarning``; Python's own ``-W`` option
+    cannot name it, as it runs before ``core`` can be imported. Set
     ``CORE_STRICT_PLUGINS=1`` to turn plugin failures into ``PluginError``.
     """
 

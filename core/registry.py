@@ -113,6 +113,9 @@ class Registry:
         self._records: dict[str, PluginRecord] = {}
         self._failed: list[PluginRecord] = []
         self._components: dict[str, dict[str, list[Component]]] | None = None
+        # In strict mode, the plugin whose failure raised and the message:
+        # every later lookup raises it again rather than go on without it.
+        self._strict_failure: tuple[str | None, str] | None = None
 
     # Plugins
 
@@ -137,6 +140,8 @@ class Registry:
         self._records.pop(name, None)
         self._failed = [record for record in self._failed if record.name != name]
         self._components = None
+        if self._strict_failure is not None and self._strict_failure[0] == name:
+            self._strict_failure = None
 
     def plugins(self) -> list[PluginRecord]:
         """Return every plugin known to the registry, failed ones included."""
@@ -210,11 +215,21 @@ class Registry:
 
     # Loading
 
+    def _raise_strict_failure(self) -> None:
+        if self._strict_failure is not None:
+            raise PluginError(self._strict_failure[1])
+
     def _ensure_entry_points(self) -> None:
+        self._raise_strict_failure()
         if self._load_entry_points and not self._entry_points_loaded:
             self._entry_points_loaded = True
-            for entry_point, dist_name, version in _selected_entry_points(self):
-                self._load_entry_point(entry_point, dist_name, version)
+            try:
+                for entry_point, dist_name, version in _selected_entry_points(self):
+                    self._load_entry_point(entry_point, dist_name, version)
+            except PluginError as error:
+                if self._strict_failure is None:
+                    self._strict_failure = (None, str(error))
+                raise
 
     def _load_entry_point(
         self, entry_point: importlib.metadata.EntryPoint, dist: str, version: str
@@ -242,6 +257,7 @@ class Registry:
 
     def _ensure_collected(self) -> dict[str, dict[str, list[Component]]]:
         self._ensure_entry_points()
+        self._raise_strict_failure()
         if self._components is None:
             table: dict[str, dict[str, list[Component]]] = {kind: {} for kind in KINDS}
             for name, plugin in list(self.manager.list_name_plugin()):
@@ -276,6 +292,10 @@ class Registry:
             f"{type(error).__name__}: {error}",
         )
         self._failed.append(failed)
+        if _strict():
+            message = _strict_failure_message(failed)
+            self._strict_failure = (record.name, message)
+            raise PluginError(message) from error
         _report(_failure_message(failed), error, plugin=record.name)
 
 
@@ -365,7 +385,8 @@ def _report(message: str, error: Exception | None = None, plugin: str = "core") 
     """Warn with a PluginWarning, or raise PluginError in strict mode.
 
     The warning's module is the plugin's name, so that
-    ``-W "ignore::core.PluginWarning:NAME"`` silences one plugin.
+    ``warnings.filterwarnings("ignore", category=core.PluginWarning,
+    module="NAME")`` silences one plugin.
     """
     if _strict():
         raise PluginError(message) from error
@@ -396,6 +417,14 @@ def _failure_message(record: PluginRecord) -> str:
     return (
         f"plugin '{record.name}'{where} failed and was skipped: {record.error}. "
         f"Set {STRICT_PLUGINS_ENV}=1 to raise instead"
+    )
+
+
+def _strict_failure_message(record: PluginRecord) -> str:
+    where = f" ({record.distribution} {record.version})" if record.version else ""
+    return (
+        f"plugin '{record.name}'{where} failed: {record.error}. "
+        f"Unset {STRICT_PLUGINS_ENV} to skip it with a warning instead"
     )
 
 

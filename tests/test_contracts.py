@@ -64,6 +64,25 @@ class LinearSkippingBiasInBackwardParams(Linear):
         self.weight_grad.addmm_(grad_output.t(), self._rows)
 
 
+class ScaleIgnoringWeight(core.Module):
+    """y = w ⊙ x with w starting at ones, whose backward forgets w."""
+
+    def __init__(self):
+        self.weight = torch.ones(3)
+        self.weight_grad = torch.zeros(3)
+
+    def forward(self, input):
+        self.input = input
+        return input * self.weight
+
+    def backward(self, grad_output):
+        self.weight_grad += (grad_output * self.input).sum(0)
+        return grad_output
+
+    def param(self):
+        return [(self.weight, self.weight_grad)]
+
+
 class LinearReplacingGradients(Linear):
     """Linear whose zero_grad allocates new tensors."""
 
@@ -228,6 +247,13 @@ def test_check_names_per_kind():
         (
             LinearSkippingBiasInBackwardParams,
             {"backward_params accumulates what backward does"},
+        ),
+        (
+            ScaleIgnoringWeight,
+            {
+                "input gradient matches finite differences",
+                "input gradient matches finite differences in eval mode",
+            },
         ),
         (LinearReplacingGradients, {"zero_grad() works in place"}),
         (TanhFloat32, {"float32 and float64 inputs keep their dtype"}),

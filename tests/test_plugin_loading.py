@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -362,8 +363,19 @@ def test_registry_strict_raises_plugin_error(site, monkeypatch):
     monkeypatch.setenv("CORE_STRICT_PLUGINS", "1")
     monkeypatch.delenv("CORE_LOAD_PLUGINS", raising=False)
 
-    with pytest.raises(core.PluginError, match="plugin '(import|hook)_fails'"):
-        Registry().names("layer")
+    registry = Registry()
+
+    with pytest.raises(core.PluginError, match="plugin '(import|hook)_fails'") as first:
+        registry.names("layer")
+    assert "Unset CORE_STRICT_PLUGINS" in str(first.value)
+    assert "was skipped" not in str(first.value)
+    # Every later lookup raises again; none goes on without the plugin.
+    for lookup in (
+        lambda: registry.names("layer"),
+        lambda: registry.get("loss", "MSE"),
+    ):
+        with pytest.raises(core.PluginError, match=re.escape(str(first.value))):
+            lookup()
 
 
 def test_duplicate_entry_point_name_is_reported(tmp_path):

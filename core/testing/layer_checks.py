@@ -44,9 +44,27 @@ def forward(layer: Module, input: torch.Tensor) -> torch.Tensor:
     return output
 
 
+def move_parameters(layer: Module) -> None:
+    """Scale each parameter by a factor in [0.5, 1.5] and shift it by up to ±0.1.
+
+    Parameters that start at one or zero, such as a normalization's scale and
+    shift, would hide a backward pass that forgets to multiply by them.
+    Signs mostly survive, so parameters that must stay positive still work.
+    """
+    for index, (param, _) in enumerate(layer.param()):
+        shape = tuple(param.shape)
+        generator = torch.Generator().manual_seed(100 + index)
+        factor = torch.rand(shape, generator=generator, dtype=F64) + 0.5
+        shift = (torch.rand(shape, generator=generator, dtype=F64) - 0.5) * 0.2
+        param.mul_(factor.to(param.device, param.dtype))
+        param.add_(shift.to(param.device, param.dtype))
+
+
 def prepared(example: Example, mode: str = "train"):
-    """Return a float64 layer after one forward, its input and a grad_output."""
+    """Return a float64 layer with moved parameters after one forward, its
+    input and a grad_output."""
     layer = build_layer(example, mode=mode)
+    move_parameters(layer)
     input = random_tensor(example.shape, F64, seed=1)
     output = forward(layer, input)
     grad_output = random_tensor(tuple(output.shape), F64, seed=2)

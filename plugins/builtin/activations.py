@@ -44,8 +44,10 @@ class Tanh(_Activation):
         output = self._cache
         if output is None or grad_output.shape != output.shape:
             self._reject(grad_output)
-        # g·(1 − y²) written as g − g·y² takes two tensor operations, not three.
-        return torch.addcmul(grad_output, grad_output, output * output, value=-1)
+        # g·(1 − y²) written as g − g·y² takes two tensor operations, not
+        # three, and the second writes into the first one's result.
+        square = output * output
+        return torch.addcmul(grad_output, grad_output, square, value=-1, out=square)
 
 
 class Sigmoid(_Activation):

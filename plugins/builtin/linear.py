@@ -102,11 +102,27 @@ class Linear(Module):
         return output.reshape(*shape[:-1], self.out_features)
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        grad_rows = self._accumulate(grad_output)
-        grad_input = grad_rows.mm(self.weight)
-        if self._input_shape is None:
-            return grad_input
-        return grad_input.reshape(self._input_shape)
+        if self._input_shape is not None:
+            grad_input = self._accumulate(grad_output).mm(self.weight)
+            return grad_input.reshape(self._input_shape)
+        # _accumulate written out for rows in and rows out, the common case.
+        rows = self._rows
+        if rows is None:
+            raise RuntimeError("Linear: backward called before forward")
+        try:
+            grad_columns = grad_output.t()
+            self.weight_grad.addmm_(grad_columns, rows)
+        except RuntimeError:
+            self._reject_grad_output(grad_output)
+            raise
+        bias_grad = self.bias_grad
+        if bias_grad is not None:
+            try:
+                bias_grad.addmv_(grad_columns, self._ones)
+            except RuntimeError:
+                self._ones = rows.new_ones(rows.shape[0])
+                bias_grad.addmv_(grad_columns, self._ones)
+        return grad_output.mm(self.weight)
 
     def backward_params(self, grad_output: torch.Tensor) -> None:
         self._accumulate(grad_output)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib.metadata
 
 import pytest
+import torch
 from minidl_classification import BCEWithLogits, CrossEntropy
 
 import core
 from core.registry import Registry
+from core.train import TrainConfig, train_disc
 
 LOSSES = [("CrossEntropy", CrossEntropy), ("BCEWithLogits", BCEWithLogits)]
 
@@ -52,3 +54,29 @@ def test_classification_skipped_when_not_selected(monkeypatch):
         core.ComponentNotFoundError, match="unknown loss 'CrossEntropy'"
     ):
         registry.get("loss", "CrossEntropy")
+
+
+def test_cross_entropy_takes_labels_as_classification_target():
+    labels = torch.tensor([1, 0, 2])
+
+    target = CrossEntropy().classification_target(labels, 3)
+
+    assert torch.equal(target, labels)
+
+
+def test_bce_classification_target_is_zero_one_one_hot():
+    labels = torch.tensor([1, 0, 2])
+
+    target = BCEWithLogits().classification_target(labels, 3)
+
+    expected = torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    assert torch.equal(target, expected)
+    assert target.dtype == torch.get_default_dtype()
+
+
+@pytest.mark.parametrize("name", ["CrossEntropy", "BCEWithLogits"])
+def test_disc_training_learns_with_loss(name):
+    result = train_disc(TrainConfig(epochs=5, seed=1, loss=name))
+
+    # Both classes are equally likely, so chance is 50%.
+    assert result.test_error < 0.10
