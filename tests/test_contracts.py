@@ -392,6 +392,7 @@ def test_pytest_base_class_leaves_out_checks_that_do_not_apply(pytester):
         test_plugin="""
 from core.testing import LayerContract
 from plugins.builtin.activations import Tanh
+from plugins.builtin.linear import Linear
 from tests.test_contracts import DeclaredBatchMixing
 
 
@@ -406,14 +407,20 @@ class TestOneRow(LayerContract):
 
 class TestDeclaredBatchMixing(LayerContract):
     component = DeclaredBatchMixing
+
+
+class TestLinearAfterTanh(TestTanh):
+    component = Linear
+    args = (3, 2)
 """
     )
 
     result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")
 
     # 11 checks less the two parameter gradient checks: 9 for Tanh, 8 for the
-    # one-row input and the layer that mixes rows on purpose.
-    result.assert_outcomes(passed=9 + 8 + 8)
+    # one-row input and the layer that mixes rows on purpose. A subclass for
+    # a layer with parameters gets all 11 back.
+    result.assert_outcomes(passed=9 + 8 + 8 + 11)
     result.stdout.no_fnmatch_line("*test_parameter_gradients*")
 
 

@@ -109,6 +109,11 @@ class LayerContract(_Contract):
         gradients of a layer without parameters, so that none shows as skipped.
         """
         super().__init_subclass__(**kwargs)
+        # A test left out for a parent's layer comes back for this class's.
+        for test_names in cls._TESTS_OF_CHECK.values():
+            for test_name in test_names:
+                if getattr(cls, test_name) is None and test_name not in vars(cls):
+                    setattr(cls, test_name, getattr(LayerContract, test_name))
         if cls.component is None:
             return
         try:
