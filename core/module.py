@@ -49,10 +49,10 @@ class Module:
     def backward_params(self, *grad_outputs: torch.Tensor) -> None:
         """Accumulate the parameter gradients as ``backward`` does; return None.
 
-        Use it on the first layer of a network, whose input is data that needs
-        no gradient. The default calls ``backward`` and drops its result;
-        layers such as Linear override it to skip the input gradient, which
-        costs as much as the weight gradient.
+        Use it on a network whose input is data that needs no gradient. The
+        default calls ``backward`` and drops its result. Layers such as Linear
+        override it to skip the input gradient, which costs as much as the
+        weight gradient.
         """
         self.backward(*grad_outputs)
 
@@ -108,8 +108,8 @@ class Sequential(Module):
                     "(did you pass a class instead of an instance?)"
                 )
         self._modules = modules
-        # The bound methods, looked up once: at batch size 1 the lookups and
-        # calls of a generic loop cost about a tenth of a training step.
+        # Bound once, so that a step makes no method lookups: at batch size 1
+        # a generic loop over the modules costs a few percent of a step.
         self._forwards = tuple(module.forward for module in modules)
         self._backwards = tuple(module.backward for module in reversed(modules))
         self._backwards_after_first = self._backwards[:-1]

@@ -65,7 +65,7 @@ class LinearSkippingBiasInBackwardParams(Linear):
 
 
 class ScaleIgnoringWeight(core.Module):
-    """y = w ⊙ x with w starting at ones, whose backward forgets w."""
+    """y = w ⊙ x with w starting at ones, whose backward omits w."""
 
     def __init__(self):
         self.weight = torch.ones(3)
@@ -387,7 +387,7 @@ def test_pytest_base_classes_run_each_check_as_a_test(pytester):
     result.stdout.fnmatch_lines(["*TestBrokenMSE::test_gradient*"])
 
 
-def test_pytest_base_class_leaves_out_checks_that_do_not_apply(pytester):
+def test_contract_omits_inapplicable_checks(pytester):
     pytester.makepyfile(
         test_plugin="""
 from core.testing import LayerContract

@@ -306,3 +306,76 @@ def test_layers_build_no_autograd_graph_when_grad_enabled():
     assert output.grad_fn is None
     assert not output.requires_grad
     assert grad_input.grad_fn is None
+
+
+@pytest.mark.parametrize("case", ["Linear", "Linear-no-bias"])
+@pytest.mark.parametrize("shape", [(5, 4), (2, 5, 4), (4,)])
+def test_linear_backward_params_matches_backward(case, shape):
+    layer = CASES[case][0]()
+    input = sample_input(shape=shape)
+    grad_output = sample_input(seed=1, shape=(*shape[:-1], 3))
+    layer(input)
+    layer.backward(grad_output)
+    expected = [grad.clone() for _, grad in layer.param()]
+    layer.zero_grad()
+
+    layer(input)
+    result = layer.backward_params(grad_output)
+
+    assert result is None
+    for (_, grad), single in zip(layer.param(), expected):
+        assert_close(grad, single, f"Linear backward_params on {shape}")
+
+
+def test_linear_uses_replaced_weight():
+    layer = core.layers.Linear(4, 3, dtype=F64)
+    input = sample_input()
+    layer(input)
+    layer.weight = torch.randn(3, 4, dtype=F64)
+
+    output = layer(input)
+
+    assert_close(output, input @ layer.weight.t() + layer.bias, "Linear forward")
+
+
+def test_linear_sees_in_place_weight_updates():
+    layer = core.layers.Linear(4, 3, dtype=F64)
+    input = sample_input()
+    layer(input)
+    layer.weight.mul_(2.0)
+
+    output = layer(input)
+
+    assert_close(output, input @ layer.weight.t() + layer.bias, "Linear forward")
+
+
+def test_linear_bias_gradient_follows_batch_size():
+    layer = core.layers.Linear(4, 3, dtype=F64)
+    for rows in (5, 2, 7):
+        layer.zero_grad()
+        layer(sample_input(shape=(rows, 4)))
+        grad_output = sample_input(seed=rows, shape=(rows, 3))
+
+        layer.backward(grad_output)
+
+        assert_close(layer.bias_grad, grad_output.sum(0), f"bias gradient, {rows} rows")
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 5, 4)])
+def test_linear_rejects_wrong_grad_output_shape_any_rank(shape):
+    layer = core.layers.Linear(4, 3)
+    layer(torch.zeros(shape))
+
+    with pytest.raises(ValueError, match=r"grad_output shape .* does not match"):
+        layer.backward(torch.zeros(*shape[:-1], 2))
+    with pytest.raises(ValueError, match=r"grad_output shape .* does not match"):
+        layer.backward_params(torch.zeros(1, *shape))
+
+
+def test_linear_rejects_wrong_input_width_any_rank():
+    layer = core.layers.Linear(4, 3)
+
+    with pytest.raises(ValueError, match=r"\(2, 5, 2\).*in_features=4"):
+        layer(torch.zeros(2, 5, 2))
+    with pytest.raises(ValueError, match=r"\(\).*in_features=4"):
+        layer(torch.tensor(1.0))

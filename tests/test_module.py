@@ -112,3 +112,73 @@ def test_sequential_indexing_and_repr():
     assert len(net) == 3
     assert isinstance(net[1], core.layers.Tanh)
     assert "Linear(in_features=4, out_features=5, bias=True)" in repr(net)
+
+
+@pytest.mark.parametrize("layers", [1, 3])
+def test_sequential_backward_params_matches_backward(layers):
+    net, _ = build_pair()
+    if layers == 1:
+        net = core.Sequential(net[0])
+    input = torch.randn(6, 4, dtype=F64)
+    grad_output = torch.randn(6, 5 if layers == 1 else 2, dtype=F64)
+    net(input)
+    net.backward(grad_output)
+    expected = [grad.clone() for _, grad in net.param()]
+    net.zero_grad()
+
+    net(input)
+    result = net.backward_params(grad_output)
+
+    assert result is None
+    for index, ((_, grad), single) in enumerate(zip(net.param(), expected)):
+        assert_close(grad, single, f"parameter {index} after backward_params")
+
+
+def test_sequential_backward_params_skips_first_input_gradient():
+    calls = []
+
+    class Recording(core.Module):
+        def forward(self, input):
+            return input
+
+        def backward(self, grad_output):
+            calls.append("backward")
+            return grad_output
+
+        def backward_params(self, grad_output):
+            calls.append("backward_params")
+
+    net = core.Sequential(Recording(), core.layers.Tanh(), Recording())
+    net(torch.zeros(2, 3))
+
+    net.backward_params(torch.ones(2, 3))
+
+    assert calls == ["backward", "backward_params"]
+
+
+def test_default_backward_params_calls_backward():
+    received = []
+
+    class Recording(core.Module):
+        def forward(self, input):
+            return input
+
+        def backward(self, grad_output):
+            received.append(grad_output)
+            return grad_output
+
+    grad_output = torch.ones(2, 3)
+
+    result = Recording().backward_params(grad_output)
+
+    assert result is None
+    assert len(received) == 1
+    assert received[0] is grad_output
+
+
+def test_sequential_modules_are_fixed():
+    net, _ = build_pair()
+
+    assert isinstance(net.modules, tuple)
+    with pytest.raises(AttributeError):
+        net.modules = ()

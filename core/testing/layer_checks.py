@@ -48,7 +48,7 @@ def move_parameters(layer: Module) -> None:
     """Scale each parameter by a factor in [0.5, 1.5] and shift it by up to ±0.1.
 
     Parameters that start at one or zero, such as a normalization's scale and
-    shift, would hide a backward pass that forgets to multiply by them.
+    shift, would hide a backward pass that omits the factor.
     Signs mostly survive, so parameters that must stay positive still work.
     """
     for index, (param, _) in enumerate(layer.param()):

@@ -67,9 +67,9 @@ class Linear(Module):
         # Kept between calls; rebuilt when the number of rows changes.
         self._ones = torch.ones(0)
 
-    # The hot path runs few Python statements: at batch size 1 they cost as
-    # much as the matmuls. Shapes that the matmuls cannot take raise there,
-    # and the except clauses turn torch's message into one naming both shapes.
+    # The common path runs few Python statements, because at batch size 1
+    # each one is a measurable share of a step. Shapes that the matmuls
+    # cannot take raise there, and the except clauses explain the error.
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         weight_t = self._weight_t
