@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke test of a few seconds: a small wide network, few steps and "
+        help="a smoke test of about 20 seconds: a small wide network, few steps and "
         "repeats, and peak memory of the last configuration only; the figures "
         "mean nothing",
     )

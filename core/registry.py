@@ -127,6 +127,7 @@ class Registry:
         strict mode.
         """
         self._ensure_entry_points()
+        _check_hook_names(self.manager, plugin)
         registered = self.manager.register(plugin, name)
         if registered is None:
             raise ValueError(f"plugin {name or plugin!r} is blocked in this registry")
@@ -224,6 +225,7 @@ class Registry:
         if self._load_entry_points and not self._entry_points_loaded:
             self._entry_points_loaded = True
             try:
+                _strict()  # an invalid value is an error even when nothing fails
                 for entry_point, dist_name, version in _selected_entry_points(self):
                     self._load_entry_point(entry_point, dist_name, version)
             except PluginError as error:
@@ -249,6 +251,7 @@ class Registry:
         record = PluginRecord(name, dist, version)
         try:
             plugin = entry_point.load()
+            _check_hook_names(self.manager, plugin)
             self.manager.register(plugin, name)
         except Exception as error:
             self._fail(record, error)
@@ -329,6 +332,25 @@ def _make_register(
     return register
 
 
+def _check_hook_names(manager: pluggy.PluginManager, plugin: object) -> None:
+    """Raise ValueError for a function marked ``@hookimpl`` that matches no hook.
+
+    pluggy would register it and never call it, so a misspelt hook name such
+    as ``register_layer`` would leave the plugin silently empty.
+    """
+    hook_names = [hook_name for hook_name, _ in KINDS.values()]
+    for attribute in dir(plugin):
+        if attribute.startswith("_") or attribute in hook_names:
+            continue
+        if manager.parse_hookimpl_opts(plugin, attribute) is not None:
+            close = difflib.get_close_matches(attribute, hook_names, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ValueError(
+                f"'{attribute}' is marked @hookimpl but is not a hook.{hint} The "
+                f"hooks are {', '.join(hook_names)}"
+            )
+
+
 def _selected_entry_points(
     registry: Registry,
 ) -> Iterator[tuple[importlib.metadata.EntryPoint, str, str]]:
@@ -345,7 +367,11 @@ def _selected_entry_points(
         dist_name = dist.name if dist is not None else "unknown"
         version = dist.version if dist is not None else "unknown"
         builtin = dist_name == DISTRIBUTION
-        if allowed is not None and not builtin:
+        if builtin:
+            # The built-ins always load; naming them in the list is harmless.
+            unmatched.pop(_normalize(entry_point.name), None)
+            unmatched.pop(_normalize(dist_name), None)
+        elif allowed is not None:
             names = {_normalize(entry_point.name), _normalize(dist_name)}
             if not names & allowed.keys():
                 continue

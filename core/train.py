@@ -114,7 +114,7 @@ def train_disc(config: TrainConfig) -> TrainResult:
         if not math.isfinite(mean_loss):
             raise TrainingDivergedError(
                 f"training diverged: the loss is {mean_loss} at epoch {epoch + 1}; "
-                "lower the learning rate"
+                "lower the learning rate or the momentum"
             )
         network.eval()
         validation_error = error_rate(
@@ -156,8 +156,10 @@ def _check_config(config: TrainConfig) -> None:
     if not all(_is_positive_int(width) for width in config.hidden):
         problems.append(f"hidden {config.hidden!r}: expected positive integer widths")
     momentum = config.momentum
-    if momentum is not None and not (math.isfinite(momentum) and momentum >= 0):
-        problems.append(f"momentum {momentum!r}: expected a finite number >= 0")
+    if momentum is not None and not (math.isfinite(momentum) and 0 <= momentum < 1):
+        # torch.optim.SGD accepts momentum >= 1, but then the steps grow
+        # without bound and training diverges.
+        problems.append(f"momentum {momentum!r}: expected a number in [0, 1)")
     if config.schedule not in SCHEDULES:
         problems.append(
             f"schedule {config.schedule!r}: expected one of {', '.join(SCHEDULES)}"

@@ -92,7 +92,18 @@ def test_train_logs_each_epoch(capsys):
         (["--loss", "MSELoss"], "unknown loss 'MSELoss'"),
         (["--optimizer", "Adamm"], "unknown optimizer 'Adamm'"),
         (["--activation", "Linear"], "cannot be used as the activation"),
-        (["--momentum", "-1"], "argument --momentum: expected a number >= 0, got '-1'"),
+        (
+            ["--momentum", "-1"],
+            "argument --momentum: expected a number in [0, 1), got '-1'",
+        ),
+        (
+            ["--momentum", "1.5"],
+            "argument --momentum: expected a number in [0, 1), got '1.5'",
+        ),
+        (
+            ["--threads", "0"],
+            "argument --threads: expected a positive integer, got '0'",
+        ),
     ],
 )
 def test_train_bad_input_exits_2_with_one_line(args, message):
@@ -119,3 +130,26 @@ def test_train_divergence_reported_in_one_line(capsys):
     error = capsys.readouterr().err
     assert "training diverged" in error
     assert error.count("\n") == 1
+
+
+def test_unknown_option_names_the_subcommand():
+    result = run_cli("train", "--extra")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "python -m core train: error: unrecognized arguments: --extra\n"
+    )
+
+
+def test_closed_pipe_exits_quietly():
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "core", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    reader.stdout.close()
+    stderr = reader.stderr.read().decode()
+    reader.wait()
+
+    assert "Traceback" not in stderr
+    assert reader.returncode in (0, 1)

@@ -379,3 +379,33 @@ def test_linear_rejects_wrong_input_width_any_rank():
         layer(torch.zeros(2, 5, 2))
     with pytest.raises(ValueError, match=r"\(\).*in_features=4"):
         layer(torch.tensor(1.0))
+
+
+def test_linear_rejects_other_dtype_naming_both():
+    layer = core.layers.Linear(4, 3)
+
+    with pytest.raises(
+        TypeError, match=r"float64 does not match the parameter dtype torch.float32"
+    ):
+        layer(torch.zeros(5, 4, dtype=F64))
+    with pytest.raises(TypeError, match=r"int64 does not match"):
+        layer(torch.zeros(5, 4, dtype=torch.int64))
+    layer(torch.zeros(5, 4))
+    with pytest.raises(TypeError, match=r"grad_output dtype torch.float64"):
+        layer.backward(torch.zeros(5, 3, dtype=F64))
+
+
+def test_linear_rejects_non_tensors():
+    layer = core.layers.Linear(4, 3)
+
+    with pytest.raises(TypeError, match="input must be a torch.Tensor, got list"):
+        layer([[1.0, 2.0, 3.0, 4.0]])
+    layer(torch.zeros(5, 4))
+    with pytest.raises(TypeError, match="grad_output must be a torch.Tensor"):
+        layer.backward([1.0])
+
+
+@pytest.mark.parametrize("slope", [float("nan"), float("inf")])
+def test_leaky_relu_rejects_non_finite_slope(slope):
+    with pytest.raises(ValueError, match="negative_slope must be finite"):
+        core.layers.LeakyReLU(slope)

@@ -107,6 +107,20 @@ def test_loss_rejects_dtype_mismatch(name):
 
 
 @pytest.mark.parametrize("name", REFERENCES)
+def test_loss_dtype_error_for_integer_prediction(name):
+    with pytest.raises(TypeError, match="prediction must be floating point"):
+        build(name)(torch.zeros(3, dtype=torch.int64), torch.zeros(3))
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_loss_rejects_non_tensors(name):
+    with pytest.raises(TypeError, match="prediction must be a torch.Tensor, got list"):
+        build(name)([1.0], torch.zeros(1))
+    with pytest.raises(TypeError, match="target must be a torch.Tensor, got float"):
+        build(name)(torch.zeros(1), 2.0)
+
+
+@pytest.mark.parametrize("name", REFERENCES)
 def test_loss_rejects_empty_prediction(name):
     with pytest.raises(ValueError, match="empty"):
         build(name)(torch.zeros(0, 2), torch.zeros(0, 2))

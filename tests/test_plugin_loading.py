@@ -204,6 +204,42 @@ def test_invalid_strict_value_is_reported(site):
     assert "CORE_STRICT_PLUGINS='maybe' is not valid" in result.stderr
 
 
+def test_invalid_strict_value_is_reported_without_failures(tmp_path):
+    result = run_core(tmp_path, "list", CORE_STRICT_PLUGINS="maybe")
+
+    assert result.returncode == 2
+    assert "CORE_STRICT_PLUGINS='maybe' is not valid" in result.stderr
+
+
+def test_misspelt_hook_fails_the_plugin(tmp_path):
+    source = GOOD.replace("def register_layers(", "def register_layer(")
+    add_distribution(tmp_path, "misspelt", "misspelt", source)
+
+    result = run_core(tmp_path, "list")
+
+    assert result.returncode == 0
+    assert "plugin 'misspelt'" in result.stderr
+    assert "'register_layer' is marked @hookimpl but is not a hook" in result.stderr
+    assert "Did you mean 'register_layers'?" in result.stderr
+    assert "misspelt" in result.stdout.split("FAILED PLUGIN", 1)[1]
+
+
+def test_load_list_naming_builtins_is_quiet(site):
+    for names in ("builtin", "minidl", "builtin,good_plugin"):
+        result = run_core(site, "list", "--json", CORE_LOAD_PLUGINS=names)
+
+        assert "builtin:Linear" in listed(result)
+        assert result.stderr == "", names
+
+
+def test_check_names_a_plugin_that_failed(site):
+    result = run_core(site, "check", "--plugin", "hook_fails")
+
+    assert result.returncode == 2
+    assert "plugin 'hook_fails' failed to load" in result.stderr
+    assert "hook exploded" in result.stderr
+
+
 def test_empty_load_list_means_builtins_only(site):
     result = run_core(site, "list", "--json", CORE_LOAD_PLUGINS="")
 

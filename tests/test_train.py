@@ -99,6 +99,14 @@ def test_training_rejects_invalid_config():
         train_disc(TrainConfig(epochs=0, lr=-1))
 
 
+@pytest.mark.parametrize("momentum", [-0.1, 1.0, 1.5, float("nan")])
+def test_training_rejects_momentum_outside_unit_interval(momentum):
+    with pytest.raises(
+        ValueError, match=r"invalid momentum .*expected a number in \[0, 1\)"
+    ):
+        train_disc(TrainConfig(momentum=momentum))
+
+
 def test_training_is_reproducible():
     first = train_disc(TrainConfig(epochs=2, hidden=(8,)))
     second = train_disc(TrainConfig(epochs=2, hidden=(8,)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -25,7 +26,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # cannot show; print a replacement character rather than fail.
     sys.stdout.reconfigure(errors="replace")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Reported by the subcommand's parser, so that the message starts
+        # with its name, such as "python -m core train".
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     with warnings.catch_warnings():
         warnings.showwarning = _one_line_plugin_warnings(warnings.showwarning)
         try:
@@ -33,6 +38,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (ValueError, LookupError, PluginError) as error:
             print(f"{args.prog}: error: {one_line(error)}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print(f"{args.prog}: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            # The reader of stdout, such as "head", has gone: stop quietly,
+            # and keep Python from failing again when it flushes at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 1
 
 
 def build_parser() -> ArgumentParser:
@@ -57,7 +71,7 @@ def add_command(
     command = commands.add_parser(
         name, help=help, description=help[0].upper() + help[1:] + "."
     )
-    command.set_defaults(run=run, prog=command.prog)
+    command.set_defaults(run=run, prog=command.prog, parser=command)
     return command
 
 

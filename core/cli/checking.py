@@ -64,7 +64,13 @@ def select_components(names: list[str], plugins: list[str]) -> list[Component]:
     for name in names:
         selected += default.find(name)
     known_plugins = {record.name for record in default.plugins() if not record.failed}
+    failed = {record.name: record.error for record in default.failures()}
     for plugin in plugins:
+        if plugin in failed and plugin not in known_plugins:
+            raise LookupError(
+                f"plugin '{plugin}' failed to load, so it has nothing to check: "
+                f"{failed[plugin]}"
+            )
         if plugin not in known_plugins:
             raise LookupError(
                 f"no loaded plugin is named '{plugin}'; loaded plugins: "

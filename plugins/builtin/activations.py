@@ -7,6 +7,8 @@ mask, never as a ratio of two large numbers.
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from core import Module
@@ -105,6 +107,10 @@ class LeakyReLU(_Activation):
         ):
             raise TypeError(
                 f"LeakyReLU: negative_slope must be a number, got {negative_slope!r}"
+            )
+        if not math.isfinite(negative_slope):
+            raise ValueError(
+                f"LeakyReLU: negative_slope must be finite, got {negative_slope!r}"
             )
         self.negative_slope = float(negative_slope)
 

@@ -80,8 +80,9 @@ class Linear(Module):
                 output = input.mm(weight_t)
             else:
                 output = torch.addmm(self.bias, input, weight_t)
-        except RuntimeError:
-            # Inputs other than (rows, in_features) come here.
+        except (RuntimeError, TypeError):
+            # Inputs other than (rows, in_features) come here, and so do
+            # inputs of another dtype or device, or not tensors at all.
             return self._forward_any_shape(input, weight_t)
         self._rows = input
         self._input_shape = None
@@ -90,8 +91,8 @@ class Linear(Module):
     def _forward_any_shape(
         self, input: torch.Tensor, weight_t: torch.Tensor
     ) -> torch.Tensor:
-        shape = input.shape
         self._reject_input(input)
+        shape = input.shape
         rows = input.reshape(-1, self.in_features)
         if self.bias is None:
             output = rows.mm(weight_t)
@@ -112,7 +113,7 @@ class Linear(Module):
         try:
             grad_columns = grad_output.t()
             self.weight_grad.addmm_(grad_columns, rows)
-        except RuntimeError:
+        except (RuntimeError, AttributeError):
             self._reject_grad_output(grad_output)
             raise
         bias_grad = self.bias_grad
@@ -139,7 +140,7 @@ class Linear(Module):
         try:
             grad_columns = grad_rows.t()
             self.weight_grad.addmm_(grad_columns, rows)
-        except RuntimeError:
+        except (RuntimeError, AttributeError):
             self._reject_grad_output(grad_output)
             raise
         bias_grad = self.bias_grad
@@ -152,7 +153,9 @@ class Linear(Module):
         return grad_rows
 
     def _reject_input(self, input: torch.Tensor) -> None:
-        """Raise if input does not end in in_features."""
+        """Raise if input is not a tensor of the parameters' dtype and device
+        whose last dimension is in_features."""
+        _reject_other(input, "input", self.weight)
         shape = tuple(input.shape)
         if not shape or shape[-1] != self.in_features:
             raise ValueError(
@@ -161,7 +164,8 @@ class Linear(Module):
             )
 
     def _reject_grad_output(self, grad_output: torch.Tensor) -> None:
-        """Raise if grad_output does not have the shape of the last output."""
+        """Raise if grad_output does not have the type and shape of the last output."""
+        _reject_other(grad_output, "grad_output", self.weight)
         if self._input_shape is None:
             expected = (self._rows.shape[0], self.out_features)
         else:
@@ -192,4 +196,27 @@ class Linear(Module):
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
+        )
+
+
+def _reject_other(tensor: object, name: str, weight: torch.Tensor) -> None:
+    """Raise unless tensor is a tensor with the dtype and device of weight."""
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(
+            f"Linear: {name} must be a torch.Tensor, got {type(tensor).__name__}; "
+            "convert it with torch.as_tensor"
+        )
+    if tensor.dtype != weight.dtype:
+        fix = f"convert it with .to({weight.dtype})"
+        if tensor.is_floating_point():
+            fix += f", or build the layer with dtype={tensor.dtype}"
+        raise TypeError(
+            f"Linear: {name} dtype {tensor.dtype} does not match the parameter "
+            f"dtype {weight.dtype}; {fix}"
+        )
+    if tensor.device != weight.device:
+        raise ValueError(
+            f"Linear: {name} is on {tensor.device} but the parameters are on "
+            f"{weight.device}; move it with .to('{weight.device}'), or build the "
+            f"layer with device='{tensor.device}'"
         )

@@ -15,13 +15,22 @@ class _MeanLoss(Loss):
 
     def _reject(self, prediction: torch.Tensor, target: torch.Tensor) -> None:
         """Raise the error that explains why the inputs are invalid."""
-        check_same_shape(self, prediction, target)
         name = type(self).__name__
+        for label, value in (("prediction", prediction), ("target", target)):
+            if not isinstance(value, torch.Tensor):
+                raise TypeError(
+                    f"{name}: {label} must be a torch.Tensor, got "
+                    f"{type(value).__name__}; convert it with torch.as_tensor"
+                )
+        check_same_shape(self, prediction, target)
         if prediction.dtype != target.dtype:
+            if prediction.is_floating_point():
+                fix = f"convert the target with target.to({prediction.dtype})"
+            else:
+                fix = "the prediction must be floating point"
             raise TypeError(
                 f"{name}: prediction dtype {prediction.dtype} does not match target "
-                f"dtype {target.dtype}; convert the target with "
-                f"target.to({prediction.dtype})"
+                f"dtype {target.dtype}; {fix}"
             )
         raise ValueError(
             f"{name}: prediction of shape {tuple(prediction.shape)} is empty; the "
@@ -40,11 +49,15 @@ class MSE(_MeanLoss):
     """
 
     def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        if (
-            prediction.shape != target.shape
-            or prediction.dtype != target.dtype
-            or prediction.numel() == 0
-        ):
+        try:
+            invalid = (
+                prediction.shape != target.shape
+                or prediction.dtype != target.dtype
+                or prediction.numel() == 0
+            )
+        except AttributeError:  # not tensors
+            invalid = True
+        if invalid:
             self._reject(prediction, target)
         diff = prediction - target
         self._diff = diff
@@ -66,11 +79,15 @@ class MAE(_MeanLoss):
     """
 
     def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        if (
-            prediction.shape != target.shape
-            or prediction.dtype != target.dtype
-            or prediction.numel() == 0
-        ):
+        try:
+            invalid = (
+                prediction.shape != target.shape
+                or prediction.dtype != target.dtype
+                or prediction.numel() == 0
+            )
+        except AttributeError:  # not tensors
+            invalid = True
+        if invalid:
             self._reject(prediction, target)
         diff = prediction - target
         self._diff = diff
