@@ -27,6 +27,11 @@ class Linear(Module):
             seed, both draw the same values.
         bias: ``(out_features,)``, from the same distribution, or None.
         weight_grad, bias_grad: accumulated gradients, zeros at first.
+
+    Change ``weight`` in place, as optimizers do, or assign a new tensor to
+    it. NOTE: ``weight.data = t`` and ``weight.set_(t)`` are not supported:
+    they swap the storage behind the view ``weight.t()`` that forward keeps
+    between calls, so forward would go on using the old values.
     """
 
     example_args = (3, 2)
@@ -180,7 +185,7 @@ class Linear(Module):
         """Make and keep the view ``weight.t()`` until ``weight`` is replaced.
 
         The view shares storage with ``weight``, so in-place updates show
-        through it; making a new view each call costs as much as a small
+        through it. Making a new view each call costs as much as a small
         matmul.
         """
         self._weight_t = self.weight.t()
