@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import torch
 
@@ -23,6 +26,7 @@ from benchmarks.operations import compare_operations
 from benchmarks.startup import measure_startup
 from benchmarks.training import Config, time_training
 from benchmarks.ways import WAYS, compare_ways
+from core.cli import ArgumentParser
 
 CONFIGS = (
     Config("disc-b1", (2, 25, 25, 25, 2), 1, steps=2000, torch_target=0.5),
@@ -56,9 +60,9 @@ PLUGIN_TARGET = 1.10
 PLUGINS = 30
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> ArgumentParser:
     """Build the command-line parser."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m benchmarks",
         description="Time training steps of this framework, torch.nn and a bare loop "
         "of tensor operations; measure their peak memory and the start-up time.",
@@ -106,7 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every benchmark, print the tables, and return the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.json is not None and not args.json.parent.is_dir():
+        parser.error(
+            f"argument --json: folder {str(args.json.parent)!r} does not exist; "
+            "create it first"
+        )
     quick = args.quick
     configs = QUICK_CONFIGS if quick else CONFIGS
     repeats = args.repeats or (2 if quick else 7)
@@ -147,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report.format_startup(results["startup"], startup_repeats))
 
     if args.json is not None:
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        write_atomically(args.json, json.dumps(results, indent=2) + "\n")
         print(f"wrote {args.json}")
     return 0
 
@@ -245,6 +255,24 @@ def _startup_result(repeats: int) -> dict[str, Any]:
             times.core_list_plugins, times.core_list, PLUGIN_TARGET
         ),
     }
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to path through a temporary file in the same folder.
+
+    The rename replaces path in one step, so an interrupted run leaves the
+    previous file whole rather than half-written.
+    """
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as temporary:
+        try:
+            temporary.write(text)
+        except BaseException:
+            temporary.close()
+            os.unlink(temporary.name)
+            raise
+    os.replace(temporary.name, path)
 
 
 def _positive_int(text: str) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-
 from benchmarks.ways import WAYS, Trainer, batch, initial_weights, make_trainer
 
 try:

@@ -26,8 +26,8 @@ the whole loop, so that no way pays for a context manager per step.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 

@@ -91,3 +91,19 @@ def test_bare_loop_runs_framework_operations(widths, batch_size):
     assert operations is not None, "this torch has no TorchDispatchMode to count with"
     assert operations["only_bare"] == {}
     assert operations["only_this"] == {}
+
+
+def test_json_into_missing_folder_exits_2_before_running(tmp_path):
+    path = tmp_path / "missing" / "results.json"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--json", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "does not exist" in result.stderr
