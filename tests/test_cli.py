@@ -60,8 +60,10 @@ def test_train_short_run_prints_both_errors(capsys):
 
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("train error ") and lines[0].endswith("%")
-    assert lines[1].startswith("test error ") and lines[1].endswith("%")
+    assert lines[0].startswith("train error ")
+    assert lines[0].endswith("%")
+    assert lines[1].startswith("test error ")
+    assert lines[1].endswith("%")
     assert 0 <= float(lines[1].split()[2].rstrip("%")) <= 100
 
 

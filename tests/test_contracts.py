@@ -327,7 +327,7 @@ def test_broken_optimizer_fails_its_check(component, expected):
     assert expected <= failed_checks("optimizer", component)
 
 
-def test_sgd_weight_decay_is_set_to_zero_for_zero_gradient_check():
+def test_zero_gradient_check_ignores_weight_decay():
     class DecayingSGD(SGD):
         example_kwargs = {"lr": 0.1, "weight_decay": 0.5}
 
@@ -377,7 +377,7 @@ class TestSGD(OptimizerContract):
 """
 
 
-def test_pytest_base_classes_run_each_check_as_a_test(pytester):
+def test_contract_classes_run_each_check(pytester):
     pytester.makepyfile(test_plugin=PYTEST_FILE)
 
     result = pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib")

@@ -18,7 +18,8 @@ def test_disc_labels_follow_radius():
 
     distance = (points - 0.5).norm(dim=1)
     assert points.shape == (2000, 2)
-    assert points.min() >= 0 and points.max() <= 1
+    assert points.min() >= 0
+    assert points.max() <= 1
     assert torch.equal(labels, (distance < RADIUS).long())
 
 

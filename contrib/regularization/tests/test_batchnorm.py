@@ -256,7 +256,7 @@ def test_batchnorm_rejects_one_value_per_channel_in_training(shape):
         layer(torch.zeros(shape))
 
 
-def test_batchnorm_rejects_one_value_without_running_stats_in_eval():
+def test_batchnorm_untracked_eval_rejects_one_row():
     layer = BatchNorm1d(3, track_running_stats=False).eval()
 
     with pytest.raises(ValueError, match="more than 1 value per channel"):
