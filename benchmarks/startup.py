@@ -62,10 +62,10 @@ class StartupTimes:
 def write_plugins(folder: Path, count: int) -> list[str]:
     """Write ``count`` installed-looking plugin packages into ``folder``.
 
-    Each package has a module with a ``register_layers`` hook that registers
-    one identity layer under a unique name, and a ``.dist-info`` directory whose
-    ``entry_points.txt`` declares the module in the ``core.plugins`` group, so
-    that ``importlib.metadata`` finds it when ``folder`` is on ``sys.path``.
+    Each package has a module whose ``register_layers`` hook registers one
+    identity layer under a unique name. A ``.dist-info`` directory beside it
+    declares the module in the ``core.plugins`` group, so ``importlib.metadata``
+    finds it when ``folder`` is on ``sys.path``.
     Returns the names of the registered layers.
     """
     layers = []

@@ -34,39 +34,6 @@ def make_pairs(seed=0):
     return [(param, torch.zeros_like(param)) for param in params]
 
 
-def assert_matches_torch(make_optimizer, make_reference, schedule=None):
-    """Take STEPS steps with the same random gradients and compare after each.
-
-    ``schedule(step)``, when given, sets the learning rate of both optimizers
-    before each step.
-    """
-    pairs = make_pairs()
-    reference_params = [param.clone() for param, _ in pairs]
-    optimizer = make_optimizer(pairs)
-    reference = make_reference(reference_params)
-    generator = torch.Generator().manual_seed(1)
-
-    for step in range(STEPS):
-        if schedule is not None:
-            optimizer.lr = schedule(step)
-            reference.param_groups[0]["lr"] = schedule(step)
-        for (param, grad), reference_param in zip(pairs, reference_params):
-            value = torch.randn(param.shape, generator=generator, dtype=F64)
-            grad.copy_(value)
-            reference_param.grad = value.clone()
-        optimizer.step()
-        reference.step()
-
-        for index, ((param, _), expected) in enumerate(zip(pairs, reference_params)):
-            torch.testing.assert_close(
-                param,
-                expected,
-                rtol=1e-10,
-                atol=1e-12,
-                msg=lambda m: f"step {step}, parameter {index}: {m}",
-            )
-
-
 OPTIONS = {
     "defaults": {},
     "lr-0.05": {"lr": 0.05},
@@ -78,20 +45,20 @@ OPTIONS = {
 
 
 @pytest.mark.parametrize("case", OPTIONS)
-def test_adam_steps_match_torch(case):
+def test_adam_steps_match_torch(case, steps_match_torch):
     options = OPTIONS[case]
 
-    assert_matches_torch(
+    steps_match_torch(
         lambda pairs: Adam(pairs, **options),
         lambda params: torch.optim.Adam(params, **options),
     )
 
 
 @pytest.mark.parametrize("case", [*OPTIONS, "no-weight-decay"])
-def test_adamw_steps_match_torch(case):
+def test_adamw_steps_match_torch(case, steps_match_torch):
     options = OPTIONS.get(case, {"lr": 0.01, "weight_decay": 0.0})
 
-    assert_matches_torch(
+    steps_match_torch(
         lambda pairs: AdamW(pairs, **options),
         lambda params: torch.optim.AdamW(params, **options),
     )
@@ -100,11 +67,13 @@ def test_adamw_steps_match_torch(case):
 @pytest.mark.parametrize(
     "optimizer, reference", [(Adam, torch.optim.Adam), (AdamW, torch.optim.AdamW)]
 )
-def test_adam_learning_rate_schedule_matches_torch(optimizer, reference):
+def test_adam_learning_rate_schedule_matches_torch(
+    optimizer, reference, steps_match_torch
+):
     def schedule(step):
         return 0.05 * math.cos(step / STEPS * math.pi / 2)
 
-    assert_matches_torch(
+    steps_match_torch(
         lambda pairs: optimizer(pairs, lr=0.05, weight_decay=0.1),
         lambda params: reference(params, lr=0.05, weight_decay=0.1),
         schedule,

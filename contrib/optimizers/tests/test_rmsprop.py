@@ -30,39 +30,6 @@ def make_pairs(seed=0):
     return [(param, torch.zeros_like(param)) for param in params]
 
 
-def assert_matches_torch(options, schedule=None):
-    """Take STEPS steps with the same random gradients and compare after each.
-
-    ``schedule(step)``, when given, sets the learning rate of both optimizers
-    before each step.
-    """
-    pairs = make_pairs()
-    reference_params = [param.clone() for param, _ in pairs]
-    optimizer = RMSprop(pairs, **options)
-    reference = torch.optim.RMSprop(reference_params, **options)
-    generator = torch.Generator().manual_seed(1)
-
-    for step in range(STEPS):
-        if schedule is not None:
-            optimizer.lr = schedule(step)
-            reference.param_groups[0]["lr"] = schedule(step)
-        for (param, grad), reference_param in zip(pairs, reference_params):
-            value = torch.randn(param.shape, generator=generator, dtype=F64)
-            grad.copy_(value)
-            reference_param.grad = value.clone()
-        optimizer.step()
-        reference.step()
-
-        for index, ((param, _), expected) in enumerate(zip(pairs, reference_params)):
-            torch.testing.assert_close(
-                param,
-                expected,
-                rtol=1e-10,
-                atol=1e-12,
-                msg=lambda m: f"step {step}, parameter {index}: {m}",
-            )
-
-
 OPTIONS = {
     "defaults": {},
     "alpha-0.9": {"alpha": 0.9},
@@ -83,16 +50,27 @@ OPTIONS = {
 
 
 @pytest.mark.parametrize("case", OPTIONS)
-def test_rmsprop_steps_match_torch(case):
-    assert_matches_torch(OPTIONS[case])
+def test_rmsprop_steps_match_torch(case, steps_match_torch):
+    options = OPTIONS[case]
+
+    steps_match_torch(
+        lambda pairs: RMSprop(pairs, **options),
+        lambda params: torch.optim.RMSprop(params, **options),
+    )
 
 
 @pytest.mark.parametrize("case", ["defaults", "all"])
-def test_rmsprop_learning_rate_schedule_matches_torch(case):
+def test_rmsprop_learning_rate_schedule_matches_torch(case, steps_match_torch):
+    options = OPTIONS[case]
+
     def schedule(step):
         return 0.01 * math.cos(step / STEPS * math.pi / 2)
 
-    assert_matches_torch(OPTIONS[case], schedule)
+    steps_match_torch(
+        lambda pairs: RMSprop(pairs, **options),
+        lambda params: torch.optim.RMSprop(params, **options),
+        schedule,
+    )
 
 
 def test_rmsprop_first_step_known_value():

@@ -78,7 +78,7 @@ class CrossEntropy(Loss):
         return grad.div_(rows)
 
     def _check_target(self, prediction: torch.Tensor, target: torch.Tensor) -> bool:
-        """Raise ValueError unless the target fits; return whether it holds indices."""
+        """Raise ValueError unless the target fits; return whether it contains indices."""
         rows, classes = prediction.shape
         if target.dtype == torch.int64 and target.shape == (rows,):
             _check_indices(target, classes)

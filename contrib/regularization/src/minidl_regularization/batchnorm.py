@@ -44,8 +44,8 @@ class BatchNorm1d(Module):
     Shape:
         input ``(N, C)`` or ``(N, C, L)``, output the same shape. In training
         mode, and in eval mode without running statistics, every channel needs
-        at least two values (N · L ≥ 2); torch raises the same error for one
-        value, but returns an empty output for an empty batch.
+        at least two values (N · L ≥ 2). torch raises the same error for one
+        value, but it returns an empty output for an empty batch.
 
     Attributes:
         weight: γ, ``(C,)``, ones at first; None when ``affine=False``.
